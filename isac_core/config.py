@@ -1,0 +1,666 @@
+"""Load and validate the experiment configuration and the per-paper figure files.
+
+Validation happens in two passes, both before any job starts:
+
+1. structure, against the JSON schemas in ``workflow/schemas/`` (unknown keys,
+   wrong types, missing keys);
+2. meaning, against the model registry (parameter names, units, admissible
+   values, grid axes that come out empty, derived expressions, plot and check
+   references).
+
+Every problem is reported as one :class:`ConfigError` whose lines each name the
+file, the figure and the key, and say what is allowed.
+
+The result is a list of :class:`FigureSpec`: everything needed to run a figure,
+in canonical units, independent of the YAML it came from.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import yaml
+
+from .models import get_model
+from .units import UnitError, parse_quantity, to_canonical
+
+__all__ = [
+    "ConfigError",
+    "Axis",
+    "FigureSpec",
+    "load_experiment",
+    "load_figure_file",
+    "SCHEMA_DIR",
+    "expression_names",
+]
+
+#: Folder with ``config.schema.yaml`` and ``figures.schema.yaml``.
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "workflow" / "schemas"
+
+_REL_TOL = 1e-12  # values closer than this (relative) are the same grid value
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with every offending file/figure/key listed."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(
+            "invalid configuration:\n" + "\n".join(f"  - {p}" for p in self.problems)
+        )
+
+
+def _where(path, figure, key):
+    fig = f", figure '{figure}'" if figure else ""
+    return f"{path}{fig}, key '{key}'"
+
+
+# --------------------------------------------------------------------------- axes
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept dimension: name, sorted canonical values and the unit to display."""
+
+    name: str
+    values: np.ndarray
+    units: str  # canonical
+    display_units: str
+
+    def to_dict(self):
+        return {
+            "name": self.name,
+            "values": [float(v) for v in self.values],
+            "units": self.units,
+            "display_units": self.display_units,
+        }
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["name"], np.asarray(d["values"], float), d["units"], d["display_units"])
+
+
+def _piece_values(piece, where):
+    if "values" in piece:
+        return np.asarray(piece["values"], float)
+    if "range" in piece:
+        start, stop, step = piece["range"]
+        if step <= 0 or stop < start:
+            raise ValueError(f"{where}: malformed range {piece['range']}: need step > 0 and stop >= start")
+        n = int(np.floor((stop - start) / step * (1 + 1e-12) + 1e-9)) + 1
+        return start + step * np.arange(n)
+    if "linspace" in piece:
+        start, stop, num = piece["linspace"]
+        if num < 1 or num != int(num):
+            raise ValueError(f"{where}: malformed linspace {piece['linspace']}: num must be a whole number >= 1")
+        return np.linspace(start, stop, int(num))
+    start, stop, num = piece["geomspace"]
+    if start <= 0 or stop <= 0 or num < 1 or num != int(num):
+        raise ValueError(f"{where}: malformed geomspace {piece['geomspace']}: need start, stop > 0 and whole num >= 1")
+    return np.geomspace(start, stop, int(num))
+
+
+def _tidy(v: float) -> float:
+    """``v`` rounded to 15 significant digits (drops linspace noise such as 0.30000000000000004)."""
+    short = float(f"{v:.15g}")
+    return short if abs(short - v) <= _REL_TOL * abs(v) else float(v)
+
+
+def snap_union(*arrays):
+    """Sorted union of float arrays, merging values equal to ~1e-12 relative.
+
+    Of merged near-duplicates the one with the shortest decimal representation
+    is kept, so ``0.30000000000000004`` from a linspace and ``0.3`` written by hand
+    become one grid value ``0.3``.
+    """
+    values = np.sort(np.concatenate([np.atleast_1d(np.asarray(a, float)) for a in arrays]))
+    values = np.asarray([_tidy(v) for v in values])
+    out: list[float] = []
+    for v in values:
+        if out and abs(v - out[-1]) <= _REL_TOL * max(abs(v), abs(out[-1])):
+            if len(repr(float(v))) < len(repr(out[-1])):
+                out[-1] = float(v)
+            continue
+        out.append(float(v))
+    return np.asarray(out)
+
+
+def snap_to(values, grid):
+    """Map ``values`` onto the matching entries of ``grid`` (``None`` where absent)."""
+    out = []
+    for v in np.atleast_1d(values):
+        i = int(np.argmin(np.abs(grid - v)))
+        ok = abs(grid[i] - v) <= _REL_TOL * max(abs(v), abs(grid[i])) or grid[i] == v
+        out.append(float(grid[i]) if ok else None)
+    return out
+
+
+def parse_axis(spec, param, where):
+    """Canonical values of a grid axis spec (one piece or a list of pieces)."""
+    pieces = spec if isinstance(spec, list) else [spec]
+    arrays = []
+    display = None
+    for i, piece in enumerate(pieces):
+        pw = f"{where}[{i}]" if isinstance(spec, list) else where
+        unit = piece.get("units", param.units)
+        display = display or unit
+        raw = _piece_values(piece, pw)
+        if "subtract_from" in piece:
+            raw = piece["subtract_from"] - raw
+        try:
+            arrays.append(np.atleast_1d(to_canonical(raw, unit, param.units)))
+        except UnitError as exc:
+            raise ValueError(f"{pw}.units: {exc}") from None
+    values = snap_union(*arrays)
+    if values.size == 0:
+        raise ValueError(f"{where}: the axis is empty")
+    return values, display
+
+
+# --------------------------------------------------------------------------- expressions
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
+    ast.USub, ast.UAdd, ast.Name, ast.Load, ast.Constant,
+)
+
+
+def _parse_expression(expr: str) -> ast.Expression:
+    tree = ast.parse(expr, mode="eval")
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ValueError(f"only + - * / ( ), numbers and parameter names are allowed in {expr!r}")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            raise ValueError(f"only numbers may appear as constants in {expr!r}")
+    return tree
+
+
+def expression_names(expr: str) -> set[str]:
+    """Parameter names used by a derived-parameter expression."""
+    return {n.id for n in ast.walk(_parse_expression(expr)) if isinstance(n, ast.Name)}
+
+
+def evaluate_expression(expr: str, namespace):
+    """Evaluate an arithmetic expression over arrays or scalars in ``namespace``."""
+    code = compile(_parse_expression(expr), "<derived>", "eval")
+    return eval(code, {"__builtins__": {}}, dict(namespace))  # noqa: S307 - AST-whitelisted
+
+
+# --------------------------------------------------------------------------- figure spec
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A validated figure: what to compute, where, and how to show and check it."""
+
+    paper: str
+    key: str
+    model_key: str
+    title: str
+    caption: str
+    metrics: tuple[str, ...]
+    axes: tuple[Axis, ...]
+    fixed: dict
+    derived: dict
+    mc_enabled: bool
+    mc_at: dict
+    n_trials: int
+    batch_size: int
+    chunk_size: int
+    seed: int
+    plot: dict = field(default_factory=dict)
+    checks: tuple = ()
+    source: str = ""
+    paper_title: str = ""
+    paper_reference: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.paper}/{self.key}"
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.axes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(a.values.size for a in self.axes)
+
+    @property
+    def model(self):
+        return get_model(self.model_key)
+
+    def axis(self, name) -> Axis:
+        return next(a for a in self.axes if a.name == name)
+
+    def to_dict(self) -> dict:
+        """JSON-able form (round-trips through :meth:`from_dict`)."""
+        return {
+            "paper": self.paper,
+            "key": self.key,
+            "model": self.model_key,
+            "title": self.title,
+            "caption": self.caption,
+            "metrics": list(self.metrics),
+            "axes": [a.to_dict() for a in self.axes],
+            "fixed": dict(self.fixed),
+            "derived": dict(self.derived),
+            "mc": {
+                "enabled": self.mc_enabled,
+                "at": {k: [float(v) for v in vals] for k, vals in self.mc_at.items()},
+                "n_trials": self.n_trials,
+                "batch_size": self.batch_size,
+            },
+            "chunk_size": self.chunk_size,
+            "seed": self.seed,
+            "plot": self.plot,
+            "checks": list(self.checks),
+            "source": self.source,
+            "paper_title": self.paper_title,
+            "paper_reference": self.paper_reference,
+        }
+
+    @classmethod
+    def from_dict(cls, d) -> FigureSpec:
+        return cls(
+            paper=d["paper"],
+            key=d["key"],
+            model_key=d["model"],
+            title=d["title"],
+            caption=d.get("caption", ""),
+            metrics=tuple(d["metrics"]),
+            axes=tuple(Axis.from_dict(a) for a in d["axes"]),
+            fixed=dict(d["fixed"]),
+            derived=dict(d["derived"]),
+            mc_enabled=d["mc"]["enabled"],
+            mc_at={k: np.asarray(v, float) for k, v in d["mc"]["at"].items()},
+            n_trials=d["mc"]["n_trials"],
+            batch_size=d["mc"]["batch_size"],
+            chunk_size=d["chunk_size"],
+            seed=d["seed"],
+            plot=d.get("plot", {}),
+            checks=tuple(d.get("checks", ())),
+            source=d.get("source", ""),
+            paper_title=d.get("paper_title", ""),
+            paper_reference=d.get("paper_reference", ""),
+        )
+
+    def config_hash(self) -> str:
+        """SHA-256 of the resolved specification (what was computed and how)."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def n_trials_for(target_se: float) -> int:
+    """Trials such that a probability's standard error is <= target_se for any p."""
+    return int(np.ceil(0.25 / target_se**2))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _load_yaml(path: Path, problems):
+    try:
+        with open(path) as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(f"{path}: not valid YAML: {exc}")
+        return None
+    return {} if data is None else data
+
+
+def _schema(name):
+    with open(SCHEMA_DIR / name) as fh:
+        return yaml.safe_load(fh)
+
+
+def _schema_problems(data, schema, path, figure_of):
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        err = jsonschema.exceptions.best_match([err])
+        parts = [str(p) for p in err.absolute_path]
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = sorted(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - set(allowed)):
+                figure, key_parts = figure_of([*parts, str(extra)])
+                problems.append(
+                    f"{_where(path, figure, '.'.join(key_parts))}: unknown key {extra!r} is not allowed; "
+                    f"allowed keys: {', '.join(allowed)}"
+                )
+            continue
+        figure, key_parts = figure_of(parts)
+        key = ".".join(key_parts) or "(top level)"
+        problems.append(f"{_where(path, figure, key)}: {err.message}")
+    return problems
+
+
+def _fill_defaults(data, schema):
+    for key, sub in schema.get("properties", {}).items():
+        if key not in data and "default" in sub:
+            data[key] = json.loads(json.dumps(sub["default"]))
+        if isinstance(data.get(key), dict) and sub.get("type") == "object":
+            _fill_defaults(data[key], sub)
+    return data
+
+
+def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = "config/config.yaml"):
+    """Validate the experiment config and every selected figure file.
+
+    Parameters
+    ----------
+    config : dict
+        The parsed ``config/config.yaml`` (e.g. Snakemake's ``config``).
+    workdir : path
+        Folder relative to which ``figures_dir`` is resolved.
+    config_path : str
+        Name of the config file, for messages.
+
+    Returns
+    -------
+    list of FigureSpec
+        The selected figures, in the order of ``select``.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem found, each naming file, figure and key.
+    """
+    schema = _schema("config.schema.yaml")
+    problems = _schema_problems(config, schema, config_path, lambda parts: (None, parts))
+    if problems:
+        raise ConfigError(problems)
+    config = _fill_defaults(json.loads(json.dumps(config)), schema)
+    defaults = config["defaults"]
+    if config.get("chunk_size"):
+        defaults = {**defaults, "chunk_size": config["chunk_size"]}
+    figures_dir = Path(workdir) / config["figures_dir"]
+    specs = []
+    for paper, selection in config["select"].items():
+        path = figures_dir / f"{paper}.yaml"
+        rel = Path(config["figures_dir"]) / f"{paper}.yaml"
+        if not path.exists():
+            problems.append(
+                f"{_where(config_path, None, 'select.' + paper)}: no figure file {rel}"
+            )
+            continue
+        try:
+            figs = load_figure_file(path, seed=config["seed"], defaults=defaults, display_path=rel)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        if selection == "all":
+            specs.extend(figs.values())
+            continue
+        for key in selection:
+            if key not in figs:
+                problems.append(
+                    f"{_where(config_path, None, 'select.' + paper)}: {rel} has no figure "
+                    f"{key!r}; it has {', '.join(figs)}"
+                )
+            else:
+                specs.append(figs[key])
+    if problems:
+        raise ConfigError(problems)
+    return specs
+
+
+def load_figure_file(path, *, seed=0, defaults=None, display_path=None):
+    """Validate one ``<paper>.yaml`` and return ``{figure key: FigureSpec}``."""
+    path = Path(path)
+    shown = str(display_path or path)
+    problems: list[str] = []
+    data = _load_yaml(path, problems)
+    if data is None:
+        raise ConfigError(problems)
+    schema = _schema("figures.schema.yaml")
+
+    def figure_of(parts):
+        if len(parts) >= 2 and parts[0] == "figures":
+            return parts[1], parts[2:]
+        return None, parts
+
+    problems = _schema_problems(data, schema, shown, figure_of)
+    if problems:
+        raise ConfigError(problems)
+    if data["paper"] != path.stem:
+        problems.append(f"{_where(shown, None, 'paper')}: {data['paper']!r} must equal the file name {path.stem!r}")
+    try:
+        model = get_model(data["model"])
+    except KeyError as exc:
+        problems.append(f"{_where(shown, None, 'model')}: {exc.args[0]}")
+        raise ConfigError(problems) from None
+    defaults = {"target_se": 0.003, "batch_size": 20000, "chunk_size": 4000, **(defaults or {})}
+    specs = {}
+    for key, fig in data["figures"].items():
+        spec, fig_problems = _figure_spec(data, key, fig, model, seed, defaults, shown)
+        problems.extend(fig_problems)
+        if spec is not None:
+            specs[key] = spec
+    if problems:
+        raise ConfigError(problems)
+    return specs
+
+
+def _quantity(value, param, where, problems):
+    if param.categorical:
+        if value not in param.choices:
+            problems.append(f"{where}: {value!r} is not one of {list(param.choices)}")
+            return None
+        return value
+    try:
+        v = parse_quantity(value, param.units)
+    except UnitError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    why = param.admissible(v)
+    if why:
+        problems.append(f"{where}: {value!r} is not admissible: {param.long_name} {why}")
+        return None
+    return v
+
+
+def _figure_spec(data, key, fig, model, seed, defaults, shown):
+    problems: list[str] = []
+    params = model.parameters
+
+    def W(k):
+        return _where(shown, key, k)
+
+    def known(name, k):
+        if name not in params:
+            problems.append(
+                f"{W(k)}: {name!r} is not a parameter of model {model.key!r}; "
+                f"parameters: {', '.join(params)}"
+            )
+            return False
+        return True
+
+    for m in fig["metrics"]:
+        if m not in model.metrics:
+            problems.append(f"{W('metrics')}: unknown metric {m!r}; model {model.key!r} has {', '.join(model.metrics)}")
+
+    axes = []
+    for name, axis_spec in fig["grid"].items():
+        if not known(name, f"grid.{name}"):
+            continue
+        p = params[name]
+        if p.categorical:
+            problems.append(f"{W('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
+            continue
+        try:
+            values, display = parse_axis(axis_spec, p, W(f"grid.{name}"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        bad = [(v, p.admissible(v)) for v in values if p.admissible(v)]
+        if bad:
+            v, why = bad[0]
+            problems.append(f"{W('grid.' + name)}: value {v:g} {p.units} is not admissible: {p.long_name} {why}")
+            continue
+        axes.append((name, values, display))
+
+    fixed = model.defaults()
+    for name, value in fig.get("fixed", {}).items():
+        if not known(name, f"fixed.{name}"):
+            continue
+        if name in fig["grid"]:
+            problems.append(f"{W('fixed.' + name)}: {name!r} is also swept in grid; give it in one place")
+            continue
+        v = _quantity(value, params[name], W(f"fixed.{name}"), problems)
+        if v is not None:
+            fixed[name] = v
+
+    derived = {}
+    for name, expr in fig.get("derived", {}).items():
+        if not known(name, f"derived.{name}"):
+            continue
+        if name in fig["grid"] or name in fig.get("fixed", {}):
+            problems.append(f"{W('derived.' + name)}: {name!r} is also in grid or fixed; give it in one place")
+            continue
+        try:
+            names = expression_names(expr)
+        except (SyntaxError, ValueError) as exc:
+            problems.append(f"{W('derived.' + name)}: cannot read expression {expr!r}: {exc}")
+            continue
+        unknown = sorted(n for n in names if n not in params)
+        if unknown:
+            problems.append(f"{W('derived.' + name)}: unknown parameter(s) {', '.join(unknown)} in {expr!r}")
+            continue
+        derived[name] = expr
+    for name in derived:
+        fixed.pop(name, None)
+    for name, _, _ in axes:
+        fixed.pop(name, None)
+
+    # mc markers: union them into the grid axes
+    mc = fig.get("mc", {})
+    mc_at = {}
+    axis_values = {name: values for name, values, _ in axes}
+    for name, axis_spec in mc.get("at", {}).items():
+        if name not in axis_values:
+            if name in fig["grid"]:
+                continue  # the axis itself was invalid; reported above
+            problems.append(f"{W('mc.at.' + name)}: {name!r} is not a grid dimension; dims: {', '.join(fig['grid'])}")
+            continue
+        try:
+            values, _ = parse_axis(axis_spec, params[name], W(f"mc.at.{name}"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        axis_values[name] = snap_union(axis_values[name], values)
+        mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
+
+    axes = tuple(
+        Axis(name, axis_values[name], params[name].units, display) for name, _, display in axes
+    )
+
+    # derived values must be admissible everywhere on the grid
+    if not problems and derived:
+        problems.extend(_check_derived(axes, fixed, derived, params, W))
+
+    if "n_trials" in mc:
+        n_trials = int(mc["n_trials"])
+    else:
+        n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
+
+    plot = fig["plot"]
+    dims = [a.name for a in axes]
+    for ax_name in ("x", "y"):
+        ax = plot[ax_name]
+        if "param" in ax and ax["param"] not in dims:
+            problems.append(f"{W(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}")
+        if "metric" in ax and ax["metric"] not in fig["metrics"]:
+            problems.append(f"{W(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
+        if "units" in ax:
+            canonical = params[ax["param"]].units if "param" in ax and ax["param"] in params else "1"
+            try:
+                to_canonical(1.0, ax["units"], canonical)
+            except UnitError as exc:
+                problems.append(f"{W(f'plot.{ax_name}.units')}: {exc}")
+    if "curves" in plot and plot["curves"] not in dims:
+        problems.append(f"{W('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
+
+    checks = []
+    for i, check in enumerate(fig.get("checks", [])):
+        where = f"checks[{i}]"
+        if check["metric"] not in fig["metrics"]:
+            problems.append(f"{W(where + '.metric')}: {check['metric']!r} is not among the figure's metrics")
+        resolved_at = {}
+        for name, value in check.get("at", {}).items():
+            if name not in dims:
+                problems.append(f"{W(where + '.at.' + name)}: {name!r} is not a grid dimension")
+                continue
+            v = _quantity(value, params[name], W(f"{where}.at.{name}"), problems)
+            if v is None:
+                continue
+            snapped = snap_to([v], dict((a.name, a.values) for a in axes)[name])[0]
+            if snapped is None:
+                problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
+                continue
+            resolved_at[name] = snapped
+        if check["kind"] in ("crossing", "monotone") and check.get("along") not in dims:
+            problems.append(f"{W(where + '.along')}: crossing and monotone checks need 'along', a grid dimension")
+        if check["kind"] == "value" and ("expected" not in check or "tolerance" not in check):
+            problems.append(f"{W(where)}: value checks need 'expected' and 'tolerance'")
+        if check["kind"] == "crossing" and not {"level", "expected", "tolerance"} <= set(check):
+            problems.append(f"{W(where)}: crossing checks need 'level', 'expected' and 'tolerance'")
+        checks.append({**check, "at": resolved_at})
+
+    if problems:
+        return None, problems
+    spec = FigureSpec(
+        paper=data["paper"],
+        key=key,
+        model_key=model.key,
+        title=fig["title"],
+        caption=fig.get("caption", ""),
+        metrics=tuple(fig["metrics"]),
+        axes=axes,
+        fixed=fixed,
+        derived=derived,
+        mc_enabled=mc.get("enabled", True),
+        mc_at=mc_at,
+        n_trials=n_trials,
+        batch_size=int(mc.get("batch_size", defaults["batch_size"])),
+        chunk_size=int(fig.get("chunk_size", defaults["chunk_size"])),
+        seed=int(seed),
+        plot=plot,
+        checks=tuple(checks),
+        source=shown,
+        paper_title=data.get("title", ""),
+        paper_reference=data.get("reference", ""),
+    )
+    return spec, []
+
+
+def _check_derived(axes, fixed, derived, params, W):
+    from .sweep import resolve_derived  # local import: sweep depends on this module
+
+    problems = []
+    mesh = np.meshgrid(*[a.values for a in axes], indexing="ij")
+    namespace = {**fixed, **{a.name: m.ravel() for a, m in zip(axes, mesh, strict=True)}}
+    try:
+        values = resolve_derived(derived, namespace)
+    except (KeyError, ValueError, ZeroDivisionError) as exc:
+        return [f"{W('derived')}: {exc}"]
+    for name, v in values.items():
+        p = params[name]
+        for x in np.atleast_1d(v):
+            why = p.admissible(float(x))
+            if why:
+                problems.append(
+                    f"{W('derived.' + name)}: {derived[name]!r} gives {x:g} {p.units} somewhere on the grid: "
+                    f"{p.long_name} {why}"
+                )
+                break
+    return problems

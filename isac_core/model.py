@@ -1,0 +1,168 @@
+"""The contract between the sweep engine and a paper's kernels.
+
+A :class:`Model` bundles the parameters of one system model (with canonical units,
+defaults and admissible ranges) and the metrics it can evaluate. Every
+:class:`Metric` has two kernels with matching inputs:
+
+``analytic(params) -> ndarray``
+    ``params`` maps every *present* parameter name to a 1-D float array (all of the
+    same length, one entry per state point; categorical parameters are passed as
+    ``str``). Returns the metric at each state point. Must be elementwise: the
+    value at one state point may not depend on the other entries.
+
+``simulate(rng, n_trials, params) -> ndarray``
+    ``params`` maps the parameters listed in ``Metric.shared_sample_parameters``
+    to 1-D arrays of a common length ``k`` and every other present parameter to
+    a Python scalar. Draws ``n_trials`` independent trials from ``rng`` and
+    returns the per-trial observation, shape ``(n_trials, k)`` (``bool`` for a
+    probability, ``float`` for a mean). The random draws must not depend on the
+    shared parameters nor on ``k``: one set of samples serves a whole threshold
+    sweep, and the result at one threshold is the same whichever other
+    thresholds are evaluated alongside it.
+
+Parameters whose ``default`` is ``None`` are optional: they reach the kernels only
+when a figure sets them (for example a threshold given as an SINR instead of a
+rate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from .units import CANONICAL_UNITS, parse_quantity
+
+__all__ = ["Parameter", "Metric", "Model"]
+
+AnalyticKernel = Callable[[Mapping[str, object]], np.ndarray]
+SimulateKernel = Callable[[np.random.Generator, int, Mapping[str, object]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model input.
+
+    Attributes
+    ----------
+    units : str
+        Canonical unit (see :data:`isac_core.units.CANONICAL_UNITS`).
+    long_name : str
+        Human-readable description, used for dataset attrs and axis labels.
+    default : float, str or None
+        Default value, either canonical or a quantity string such as ``"10 dBi"``.
+        ``None`` makes the parameter optional.
+    minimum, maximum : float, optional
+        Admissible range (canonical units).
+    exclusive_minimum : bool
+        If true the minimum itself is not admissible (e.g. a radius).
+    integer : bool
+        The value must be a whole number (a count).
+    choices : tuple of str, optional
+        If given, the parameter is categorical and takes one of these strings;
+        categorical parameters can be fixed but not swept.
+    symbol : str
+        Short TeX symbol for plots, e.g. ``"p_s"``.
+    source : str
+        Where the default comes from (``"Table I"``, ``"reconstructed: ..."``);
+        values not stated in the paper say so, and the report shows it.
+    """
+
+    units: str
+    long_name: str
+    default: float | str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    integer: bool = False
+    choices: tuple[str, ...] | None = None
+    symbol: str = ""
+    source: str = ""
+
+    def __post_init__(self):
+        if self.units not in CANONICAL_UNITS and self.choices is None:
+            raise ValueError(f"{self.units!r} is not a canonical unit")
+
+    @property
+    def categorical(self) -> bool:
+        return self.choices is not None
+
+    def canonical_default(self):
+        """The default in canonical units (``None`` for optional parameters)."""
+        if self.default is None or self.categorical:
+            return self.default
+        return parse_quantity(self.default, self.units)
+
+    def admissible(self, value: float) -> str | None:
+        """Return why ``value`` is not admissible, or ``None`` if it is."""
+        if self.categorical:
+            return None if value in self.choices else f"must be one of {list(self.choices)}"
+        if not np.isfinite(value):
+            return "must be finite"
+        if self.minimum is not None:
+            if self.exclusive_minimum and value <= self.minimum:
+                return f"must be > {self.minimum:g} {self.units}"
+            if value < self.minimum:
+                return f"must be >= {self.minimum:g} {self.units}"
+        if self.maximum is not None and value > self.maximum:
+            return f"must be <= {self.maximum:g} {self.units}"
+        if self.integer and value != round(value):
+            return "must be a whole number"
+        return None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One output quantity with its analytic and Monte Carlo kernels.
+
+    Attributes
+    ----------
+    units, long_name : str
+        Labels of the output.
+    analytic : callable
+        Closed form / quadrature kernel (see module docstring).
+    simulate : callable
+        Monte Carlo kernel (see module docstring).
+    kind : {"probability", "mean"}
+        ``probability``: per-trial observations are Bernoulli and the standard
+        error is the binomial one. ``mean``: sample mean and sample standard error.
+    shared_sample_parameters : tuple of str
+        Parameters the random draws do not depend on (thresholds). All values of
+        these in one curve are evaluated on one set of samples.
+    reference : str
+        Where the analytic result comes from (paper, equation, theorem).
+    symbol : str
+        Short TeX symbol, e.g. ``"P_D"``.
+    """
+
+    units: str
+    long_name: str
+    analytic: AnalyticKernel
+    simulate: SimulateKernel | None = None
+    kind: Literal["probability", "mean"] = "probability"
+    shared_sample_parameters: tuple[str, ...] = ()
+    reference: str = ""
+    symbol: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A system model: parameters plus the metrics computed from them."""
+
+    key: str
+    title: str
+    reference: str
+    parameters: Mapping[str, Parameter]
+    metrics: Mapping[str, Metric]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def defaults(self) -> dict[str, object]:
+        """Canonical defaults of every parameter that has one."""
+        out = {}
+        for name, p in self.parameters.items():
+            value = p.canonical_default()
+            if value is not None:
+                out[name] = value
+        return out

@@ -1,0 +1,134 @@
+"""One renderer for every figure, driven by the figure's ``plot`` specification.
+
+Two layouts cover the papers' figures:
+
+* **line**: ``x`` is a swept parameter, ``y`` a metric; one curve per value of
+  ``curves``;
+* **parametric**: ``x`` and ``y`` are both metrics, traced along the remaining
+  swept parameter (trade-off regions); one curve per value of ``curves``.
+
+Analytic values are lines; Monte Carlo estimates are markers with 95 %
+confidence intervals (``1.96`` standard errors). Provenance goes into the
+image metadata and a footer line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from .config import FigureSpec  # noqa: E402
+from .units import format_quantity, from_canonical  # noqa: E402
+
+__all__ = ["render", "save", "curve_label"]
+
+Z95 = 1.959963984540054
+
+
+def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
+    """Legend text such as ``D = 20 m``."""
+    axis = spec.axis(dim)
+    symbol = spec.model.parameters[dim].symbol or dim
+    return f"${symbol}$ = {format_quantity(value, axis.units, axis.display_units, digits=4)}"
+
+
+def _display(values, ds, axis_spec, spec):
+    """Convert a parameter axis to its display unit."""
+    if "param" in axis_spec:
+        name = axis_spec["param"]
+        unit = axis_spec.get("units", spec.axis(name).display_units)
+        return from_canonical(np.asarray(values, float), ds[name].attrs["units"], unit)
+    return np.asarray(values, float)
+
+
+def _curves(ds, spec):
+    dim = spec.plot.get("curves")
+    if dim is None:
+        return [(None, ds)]
+    return [(float(v), ds.sel({dim: v})) for v in ds[dim].values]
+
+
+def _squeeze_other(sub: xr.Dataset, keep: str):
+    extra = [d for d in sub[list(sub.data_vars)[0]].dims if d != keep]
+    for d in extra:
+        if sub.sizes[d] != 1:
+            raise ValueError(f"plot: dimension {d!r} has {sub.sizes[d]} values; it must be the "
+                             f"curves dimension or have a single value")
+    return sub.isel({d: 0 for d in extra})
+
+
+def render(ds: xr.Dataset, spec: FigureSpec):
+    """Draw the figure described by ``spec.plot`` from the figure dataset.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    plot = spec.plot
+    xs, ys = plot["x"], plot["y"]
+    parametric = "metric" in xs
+    along = None
+    if parametric:
+        along = next(d for d in spec.dims if d != plot.get("curves"))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    for i, (value, sub) in enumerate(_curves(ds, spec)):
+        color = f"C{i}"
+        label = curve_label(spec, plot["curves"], value) if value is not None else None
+        if parametric:
+            sub = _squeeze_other(sub, along)
+            x, y = sub[xs["metric"]].values, sub[ys["metric"]].values
+            ax.plot(x, y, color=color, label=label)
+            mk = sub["n_mc"].values > 0
+            if mk.any():
+                ax.errorbar(sub[xs["metric"] + "_mc"].values[mk], sub[ys["metric"] + "_mc"].values[mk],
+                            xerr=Z95 * sub[xs["metric"] + "_mc_se"].values[mk],
+                            yerr=Z95 * sub[ys["metric"] + "_mc_se"].values[mk],
+                            fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+        else:
+            sub = _squeeze_other(sub, xs["param"])
+            x = _display(sub[xs["param"]].values, ds, xs, spec)
+            metric = ys["metric"]
+            ax.plot(x, sub[metric].values, color=color, label=label)
+            mk = sub["n_mc"].values > 0
+            if mk.any():
+                ax.errorbar(x[mk], sub[metric + "_mc"].values[mk], yerr=Z95 * sub[metric + "_mc_se"].values[mk],
+                            fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+    for axis_spec, set_label, set_scale, set_lim in (
+        (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim),
+        (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim),
+    ):
+        set_label(axis_spec.get("label") or axis_spec.get("param") or axis_spec.get("metric"))
+        set_scale(axis_spec.get("scale", "linear"))
+        if "lim" in axis_spec:
+            set_lim(*axis_spec["lim"])
+    ax.grid(True, alpha=0.3)
+    ax.set_title(spec.title, fontsize=10)
+    handles, labels = ax.get_legend_handles_labels()
+    marker = plt.Line2D([], [], color="0.3", marker="o", mfc="none", ls="none",
+                        label="Monte Carlo (95 % CI)")
+    line = plt.Line2D([], [], color="0.3", label="analytic")
+    ax.legend(handles=[*handles, line, marker], fontsize=8, loc="best")
+    note = plot.get("note")
+    footer = (f"isac-sweep {ds.attrs.get('isac_core_version', '?')} | commit "
+              f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') is True else ''}"
+              f" | seed {ds.attrs.get('seed', '?')} | MC {ds.attrs.get('mc_trials_per_marker', 0)} trials/marker")
+    fig.text(0.01, 0.005, (note + "\n" if note else "") + footer, fontsize=6, color="0.4", va="bottom")
+    return fig
+
+
+def save(fig, png: str | Path, pdf: str | Path, ds: xr.Dataset):
+    """Write PNG and PDF with provenance in their metadata."""
+    desc = (f"{ds.attrs.get('figure')} | config {ds.attrs.get('config_hash', '')[:16]} | seed "
+            f"{ds.attrs.get('seed')} | commit {ds.attrs.get('git_commit')} dirty={ds.attrs.get('git_dirty')}")
+    Path(png).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=150, metadata={"Title": ds.attrs.get("title", ""), "Description": desc,
+                                        "Software": f"isac-sweep {ds.attrs.get('isac_core_version')}"})
+    fig.savefig(pdf, metadata={"Title": ds.attrs.get("title", ""), "Subject": desc,
+                               "Creator": f"isac-sweep {ds.attrs.get('isac_core_version')}"})
+    plt.close(fig)

@@ -1,0 +1,128 @@
+"""A self-contained HTML report: every figure, its verdicts, parameters and provenance."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+import xarray as xr
+
+__all__ = ["write_report"]
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-top:1em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
+td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}.pass{color:#060;font-weight:600}.fail{color:#b00;font-weight:600}
+.recon{color:#a60}img{max-width:640px;border:1px solid #eee}.small{font-size:.8em;color:#555}
+"""
+
+
+def _e(x) -> str:
+    return html.escape(str(x))
+
+
+def _verdict(ok) -> str:
+    return '<span class="pass">pass</span>' if ok else '<span class="fail">FAIL</span>'
+
+
+def _fmt(x, digits=6):
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.{digits}g}"
+    return _e(x)
+
+
+def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
+    img = base64.b64encode(png.read_bytes()).decode()
+    out = [f'<h2 id="{_e(check["figure"])}">{_e(ds.attrs["title"])} '
+           f'<span class="small">({_e(check["figure"])})</span> {_verdict(check["passed"])}</h2>']
+    out.append(f'<img alt="{_e(check["figure"])}" src="data:image/png;base64,{img}">')
+    if ds.attrs.get("caption"):
+        out.append(f"<p>{_e(ds.attrs['caption'])}</p>")
+
+    out.append("<h3>Analytic vs Monte Carlo</h3><table><tr><th>metric</th><th>curve</th><th>markers</th>"
+               "<th>max |Δ|</th><th>max |Δ|/SE</th><th>tolerance</th><th>verdict</th></tr>")
+    for a in check["agreement"]:
+        out.append(f"<tr><td>{_e(a['metric'])}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}</td>"
+                   f"<td>{a['max_abs_diff']:.2e}</td><td>{a['max_z']:.2f}</td><td>{_e(a['tolerance'])}</td>"
+                   f"<td>{_verdict(a['passed'])}</td></tr>")
+    out.append("</table>")
+    if check["agreement"]:
+        out.append(f'<p class="small">Why this tolerance: {_e(check["agreement"][0]["why"])}.</p>')
+
+    if check["checks"]:
+        out.append("<h3>Checks against the paper and the reproduction spec</h3><table><tr><th>kind</th>"
+                   "<th>metric</th><th>where</th><th>expected</th><th>ours (analytic)</th><th>Monte Carlo</th>"
+                   "<th>tolerance</th><th>source</th><th>verdict</th></tr>")
+        for c in check["checks"]:
+            mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
+            if c["kind"] == "monotone":
+                expected, ours, tol = c.get("direction", ""), f"worst step {c['worst_violation']:.1e}", "-"
+            else:
+                unit = f" {c['units']}" if c.get("units") else ""
+                expected, ours, tol = f"{c['expected']}{unit}", _fmt(c.get("analytic")), c["tolerance"]
+            out.append(f"<tr><td>{_e(c['kind'])}</td><td>{_e(c['metric'])}</td><td>{_e(c['at'])}</td>"
+                       f"<td>{_e(expected)}</td><td>{ours}</td><td>{mc}</td><td>{_e(tol)}</td>"
+                       f"<td>{_e(c.get('source', ''))}</td><td>{_verdict(c['passed'])}</td></tr>")
+        out.append("</table>")
+
+    out.append("<h3>Parameters</h3><table><tr><th>parameter</th><th>value</th><th>meaning</th><th>source</th></tr>")
+    for name in ds.dims:
+        a = ds[name]
+        out.append(f"<tr><td>{_e(name)}</td><td>swept: {a.size} values, {_fmt(float(a.min()))} to "
+                   f"{_fmt(float(a.max()))} {_e(a.attrs['units'])}</td><td>{_e(a.attrs['long_name'])}</td>"
+                   "<td>figure grid</td></tr>")
+    for name, expr in ds.attrs.get("derived_parameters", {}).items():
+        out.append(f"<tr><td>{_e(name)}</td><td>= {_e(expr)}</td><td>{_e(ds[name].attrs['long_name'])}</td>"
+                   "<td>figure config</td></tr>")
+    for name, p in ds.attrs["fixed_parameters"].items():
+        source = model.parameters[name].source
+        cls = ' class="recon"' if "reconstruct" in source.lower() or "not stated" in source.lower() else ""
+        out.append(f"<tr><td>{_e(name)}</td><td>{_e(p['text'])}</td><td>{_e(p['long_name'])}</td>"
+                   f"<td{cls}>{_e(source)}</td></tr>")
+    out.append("</table>")
+
+    prov = {k: ds.attrs.get(k) for k in ("isac_core_version", "git_commit", "git_dirty", "config_hash",
+                                            "config_source", "seed", "mc_trials_per_marker", "created")}
+    out.append("<h3>Provenance</h3><table>" + "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in prov.items()))
+    libs = ", ".join(f"{k} {v}" for k, v in ds.attrs.get("library_versions", {}).items())
+    out.append(f"<tr><th>libraries</th><td>{_e(libs)}</td></tr></table>")
+    return "\n".join(out)
+
+
+def write_report(entries, path: str | Path) -> Path:
+    """Write ``index.html`` from ``(dataset path, check.json path, png path)`` triples."""
+    from .io import open_dataset
+    from .models import get_model
+
+    sections, rows = [], []
+    n_pass = 0
+    for ds_path, check_path, png_path in entries:
+        ds = open_dataset(ds_path)
+        check = json.loads(Path(check_path).read_text())
+        model = get_model(ds.attrs["model"])
+        sections.append(_figure_section(ds, check, Path(png_path), model))
+        n_pass += check["passed"]
+        n_checks = len(check["checks"]) + len(check["agreement"])
+        n_ok = sum(c["passed"] for c in check["checks"]) + sum(a["passed"] for a in check["agreement"])
+        rows.append(f'<tr><td><a href="#{_e(check["figure"])}">{_e(check["figure"])}</a></td>'
+                    f"<td>{_e(ds.attrs['title'])}</td><td>{n_ok}/{n_checks}</td><td>{_verdict(check['passed'])}</td></tr>")
+    body = (
+        f"<h1>isac-sweep report</h1><p>{n_pass} of {len(entries)} figures pass every check. "
+        "Analytic curves are lines, Monte Carlo estimates are markers with 95 % intervals. Parameters in "
+        '<span class="recon">orange</span> are not stated in the paper and were reconstructed '
+        "(see docs/errata.md).</p>"
+        "<table><tr><th>figure</th><th>title</th><th>checks passed</th><th>verdict</th></tr>"
+        + "".join(rows) + "</table>" + "\n".join(sections)
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>isac-sweep report</title>"
+                    f"<style>{_CSS}</style></head><body>{body}</body></html>")
+    return path
