@@ -53,6 +53,7 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
     out = []
     for metric in spec.metrics:
         kind = model.metrics[metric].kind
+        se_kind = "binomial sqrt(p(1-p)/n)" if kind == "probability" else "sample SE"
         for at, sub in _curves(ds, spec):
             mk = sub["n_mc"].values > 0
             if not mk.any():
@@ -64,7 +65,7 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
                 "metric": metric,
                 "curve": _label(spec, at),
                 "tolerance": f"|analytic - MC| <= {z:.2f} SE",
-                "why": (f"SE under the analytic value ({'binomial sqrt(p(1-p)/n)' if kind == 'probability' else 'sample SE'}); "
+                "why": (f"SE under the analytic value ({se_kind}); "
                         f"z keeps the family-wise false-alarm rate at {stats.FAMILY_ALPHA:.0%} over the figure's "
                         f"{n_markers} markers (Bonferroni); the analytic result is exact for the simulated model, "
                         "so no approximation allowance is added"),

@@ -578,7 +578,9 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     for ax_name in ("x", "y"):
         ax = plot[ax_name]
         if "param" in ax and ax["param"] not in dims:
-            problems.append(f"{W(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}")
+            problems.append(
+                f"{W(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}"
+            )
         if "metric" in ax and ax["metric"] not in fig["metrics"]:
             problems.append(f"{W(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
         if "units" in ax:

@@ -158,6 +158,11 @@ class Model:
     metrics: Mapping[str, Metric]
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def __post_init__(self):
+        clash = set(self.parameters) & set(self.metrics)
+        if clash:
+            raise ValueError(f"model {self.key!r}: names used for both a parameter and a metric: {sorted(clash)}")
+
     def defaults(self) -> dict[str, object]:
         """Canonical defaults of every parameter that has one."""
         out = {}

@@ -41,7 +41,7 @@ def test_shipped_config_is_complete(repo_root):
     [
         (lambda d: d["figures"]["fig3"].update(colour="red"), "colour", "unknown key 'colour'"),
         (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"values": []}), "grid.p_s", "should be non-empty"),
-        (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"values": "0.1"}), "grid.p_s", "not valid"),
+        (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"values": "0.1"}), "grid.p_s", "is not of type"),
         (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"range": [1, 0, 0.1], "units": "W"}),
          "grid.p_s", "malformed range"),
         (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"range": [0, 1, -0.1]}), "grid.p_s", "malformed range"),
@@ -69,7 +69,7 @@ def test_bad_figure_config_names_file_figure_key(tmp_path, repo_root, mutate, ke
     with pytest.raises(ConfigError) as info:
         _load(tmp_path)
     message = str(info.value)
-    line = next((p for p in info.value.problems if f"key '{key}'" in p), None)
+    line = next((p for p in info.value.problems if f"key '{key}" in p), None)
     assert line is not None, message
     assert FIG_FILE in line
     fig = "fig4" if "derived" in key else "fig3"
