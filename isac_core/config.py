@@ -574,7 +574,8 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
 
     plot = fig["plot"]
-    dims = [a.name for a in axes]
+    dims = list(fig["grid"])  # declared dims: an invalid axis is reported once, above
+    valid = {a.name: a.values for a in axes}
     for ax_name in ("x", "y"):
         ax = plot[ax_name]
         if "param" in ax and ax["param"] not in dims:
@@ -602,10 +603,12 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             if name not in dims:
                 problems.append(f"{W(where + '.at.' + name)}: {name!r} is not a grid dimension")
                 continue
+            if name not in valid:
+                continue
             v = _quantity(value, params[name], W(f"{where}.at.{name}"), problems)
             if v is None:
                 continue
-            snapped = snap_to([v], dict((a.name, a.values) for a in axes)[name])[0]
+            snapped = snap_to([v], valid[name])[0]
             if snapped is None:
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue

@@ -22,6 +22,8 @@ when ``|a - m| <= z * se + approx``, where
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy import stats as _st
 
@@ -39,31 +41,22 @@ __all__ = [
 FAMILY_ALPHA = 0.01
 
 
-class Moments(tuple):
+class Moments(NamedTuple):
     """``(n, sum, sum_sq)`` of per-trial observations, each an array over thresholds."""
 
-    __slots__ = ()
-
-    def __new__(cls, n, total, total_sq):
-        return super().__new__(cls, (n, total, total_sq))
-
-    @property
-    def n(self):
-        return self[0]
-
-    @property
-    def total(self):
-        return self[1]
-
-    @property
-    def total_sq(self):
-        return self[2]
+    n: int
+    total: np.ndarray
+    total_sq: np.ndarray
 
 
 def moments(observations: np.ndarray) -> Moments:
-    """Reduce per-trial observations of shape ``(n_trials, k)`` to :class:`Moments`."""
-    x = np.asarray(observations, dtype=float)
-    return Moments(x.shape[0], x.sum(axis=0), np.square(x).sum(axis=0))
+    """Reduce per-trial observations of shape ``(n_trials, k)`` to :class:`Moments`.
+
+    Each column is summed as its own contiguous row, so a column's sum does not
+    depend on how many other columns (thresholds) are evaluated beside it.
+    """
+    x = np.ascontiguousarray(np.asarray(observations, dtype=float).T)
+    return Moments(x.shape[1], x.sum(axis=1), np.square(x).sum(axis=1))
 
 
 def combine(parts) -> Moments:
