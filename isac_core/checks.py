@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-from scipy.optimize import brentq
 
 from . import stats
 from .config import FigureSpec
@@ -107,6 +106,8 @@ def _analytic_at(spec, metric, point):
 
 
 def _crossing_check(ds, spec, check):
+    from scipy.optimize import brentq
+
     along, level, metric = check["along"], check["level"], check["metric"]
     sub = _point(ds, check["at"])
     y = sub[metric].values

@@ -15,11 +15,13 @@ import json
 import logging
 from pathlib import Path
 
-from .checks import check_figure as _check
 from .config import FigureSpec
 from .io import chunk_dataset, figure_dataset, open_dataset, write_zarr
 from .provenance import provenance
 from .sweep import chunk_bounds, chunk_task, run_chunk
+
+# Each Snakemake job is a fresh interpreter: modules only one step needs (scipy.optimize for
+# checks, matplotlib for plots) are imported inside that step to keep the per-job start-up short.
 
 __all__ = ["paths", "sweep_chunk", "aggregate_figure", "plot_figure", "check_figure", "report", "run_figure"]
 
@@ -64,6 +66,8 @@ def plot_figure(spec: FigureSpec, dataset: str | Path, png: str | Path, pdf: str
 
 def check_figure(spec: FigureSpec, dataset: str | Path, out: str | Path) -> dict:
     """Write ``check.json``; returns the verdict."""
+    from .checks import check_figure as _check
+
     verdict = _check(open_dataset(dataset), spec)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps(verdict, indent=2) + "\n")

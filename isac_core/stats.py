@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats as _st
+from scipy.special import ndtri
 
 __all__ = [
     "Moments",
@@ -97,7 +97,7 @@ def binomial_standard_error(p, n):
 def bonferroni_z(n_markers: int, family_alpha: float = FAMILY_ALPHA) -> float:
     """Two-sided normal quantile for ``n_markers`` simultaneous comparisons."""
     n_markers = max(int(n_markers), 1)
-    return float(_st.norm.isf(family_alpha / (2.0 * n_markers)))
+    return float(-ndtri(family_alpha / (2.0 * n_markers)))
 
 
 def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
