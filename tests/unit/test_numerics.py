@@ -76,7 +76,7 @@ def test_integrate_is_rowwise_bit_identical():
 
 @pytest.mark.parametrize("alpha", ALPHAS)
 def test_defect_matches_printed_r_integral(alpha):
-    """Spec A11: 1 - d(R^alpha / s) equals (2/R^2) int_0^R r^{1+alpha}/(r^alpha + s) dr
+    """Closed form vs quadrature: 1 - d(R^alpha / s) equals (2/R^2) int_0^R r^{1+alpha}/(r^alpha + s) dr
     (the bracket of eqs. (5) and (10)) to <= 1e-9 absolute."""
     R = 500.0
     for t in np.logspace(-8, 12, 21):

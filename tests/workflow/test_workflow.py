@@ -56,6 +56,13 @@ def test_dry_run_plans_every_rule(test_config):
                     "report": 1, "default": 1}
 
 
+def test_slurm_profile_sets_chunking(test_config):
+    """The profile parses, selects the SLURM executor and sets the chunk size (250 points)."""
+    proc = snakemake(test_config, "-n", "--workflow-profile", str(ROOT / "profiles" / "slurm"))
+    jobs = planned_jobs(proc)
+    assert jobs["sweep_chunk"] == 2  # 6-point grids: one chunk each at 250 points per chunk (3 in .test)
+
+
 def test_bad_config_fails_before_any_job(test_config):
     path = test_config / "config" / "figures" / "li_tradeoff.yaml"
     data = read_yaml(path)
