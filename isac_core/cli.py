@@ -37,7 +37,8 @@ def _cmd_list(args):
         model = get_model(key)
         print(f"  {key}: {model.title}")
         print(f"    metrics: {', '.join(model.metrics)}")
-        print(f"    parameters: {', '.join(model.parameters)}")
+        params = ", ".join(f"{k} [{p.units}]" for k, p in model.parameters.items())
+        print(f"    parameters: {params}")
     print("figures:")
     for spec in _experiment(args):
         n = 1
