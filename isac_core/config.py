@@ -18,6 +18,7 @@ in canonical units, independent of the YAML it came from.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -86,24 +87,55 @@ class Axis:
         return cls(d["name"], np.asarray(d["values"], float), d["units"], d["display_units"])
 
 
-def _piece_values(piece, where):
+#: Largest number of values on one axis, and of grid points in one figure.
+MAX_AXIS_VALUES = 100_000
+MAX_GRID_POINTS = 2_000_000
+#: Largest Monte Carlo trial count per marker.
+MAX_TRIALS = 10**10
+
+
+class AxisError(ValueError):
+    """A problem with a grid axis; ``subkey`` locates it below the axis key."""
+
+    def __init__(self, subkey, message):
+        super().__init__(message)
+        self.subkey = subkey
+
+
+def _count(num, what):
+    if not np.isfinite(num) or num < 1 or num != int(num):
+        raise AxisError(f".{what}", f"num must be a whole number >= 1, got {num}")
+    if num > MAX_AXIS_VALUES:
+        raise AxisError(f".{what}", f"{int(num)} values is more than the {MAX_AXIS_VALUES} allowed on one axis")
+    return int(num)
+
+
+def _piece_values(piece):
+    for key in ("range", "linspace", "geomspace", "values"):
+        if key in piece:
+            numbers = np.asarray(piece[key], float)
+            if not np.all(np.isfinite(numbers)):
+                raise AxisError(f".{key}", f"values must be finite, got {piece[key]}")
     if "values" in piece:
+        if len(piece["values"]) > MAX_AXIS_VALUES:
+            raise AxisError(".values", f"more than the {MAX_AXIS_VALUES} values allowed on one axis")
         return np.asarray(piece["values"], float)
     if "range" in piece:
         start, stop, step = piece["range"]
         if step <= 0 or stop < start:
-            raise ValueError(f"{where}: malformed range {piece['range']}: need step > 0 and stop >= start")
-        n = int(np.floor((stop - start) / step * (1 + 1e-12) + 1e-9)) + 1
-        return start + step * np.arange(n)
+            raise AxisError(".range", f"malformed range {piece['range']}: need step > 0 and stop >= start")
+        n = (stop - start) / step * (1 + 1e-12) + 1e-9
+        if n >= MAX_AXIS_VALUES:
+            raise AxisError(".range", f"range {piece['range']} has more than the {MAX_AXIS_VALUES} values "
+                                      "allowed on one axis")
+        return start + step * np.arange(int(np.floor(n)) + 1)
     if "linspace" in piece:
         start, stop, num = piece["linspace"]
-        if num < 1 or num != int(num):
-            raise ValueError(f"{where}: malformed linspace {piece['linspace']}: num must be a whole number >= 1")
-        return np.linspace(start, stop, int(num))
+        return np.linspace(start, stop, _count(num, "linspace"))
     start, stop, num = piece["geomspace"]
-    if start <= 0 or stop <= 0 or num < 1 or num != int(num):
-        raise ValueError(f"{where}: malformed geomspace {piece['geomspace']}: need start, stop > 0 and whole num >= 1")
-    return np.geomspace(start, stop, int(num))
+    if start <= 0 or stop <= 0:
+        raise AxisError(".geomspace", f"malformed geomspace {piece['geomspace']}: need start, stop > 0")
+    return np.geomspace(start, stop, _count(num, "geomspace"))
 
 
 def _tidy(v: float) -> float:
@@ -141,25 +173,42 @@ def snap_to(values, grid):
     return out
 
 
-def parse_axis(spec, param, where):
-    """Canonical values of a grid axis spec (one piece or a list of pieces)."""
+def parse_axis(spec, param):
+    """Canonical values of a grid axis spec (one piece or a list of pieces).
+
+    Raises
+    ------
+    AxisError
+        With ``subkey`` locating the problem (e.g. ``"[1].units"``).
+    """
     pieces = spec if isinstance(spec, list) else [spec]
     arrays = []
     display = None
     for i, piece in enumerate(pieces):
-        pw = f"{where}[{i}]" if isinstance(spec, list) else where
+        prefix = f"[{i}]" if isinstance(spec, list) else ""
         unit = piece.get("units", param.units)
         display = display or unit
-        raw = _piece_values(piece, pw)
+        try:
+            raw = _piece_values(piece)
+        except AxisError as exc:
+            raise AxisError(prefix + exc.subkey, str(exc)) from None
         if "subtract_from" in piece:
             raw = piece["subtract_from"] - raw
         try:
             arrays.append(np.atleast_1d(to_canonical(raw, unit, param.units)))
         except UnitError as exc:
-            raise ValueError(f"{pw}.units: {exc}") from None
+            raise AxisError(f"{prefix}.units", str(exc)) from None
     values = snap_union(*arrays)
     if values.size == 0:
-        raise ValueError(f"{where}: the axis is empty")
+        raise AxisError("", "the axis is empty")
+    if values.size > MAX_AXIS_VALUES:
+        raise AxisError("", f"{values.size} values is more than the {MAX_AXIS_VALUES} allowed on one axis")
+    if not np.all(np.isfinite(values)):
+        raise AxisError("", "values must be finite (after unit conversion)")
+    bad = [(v, param.admissible(v)) for v in values if param.admissible(v)]
+    if bad:
+        v, why = bad[0]
+        raise AxisError("", f"value {v:g} {param.units} is not admissible: {param.long_name} {why}")
     return values, display
 
 
@@ -172,6 +221,8 @@ _ALLOWED_NODES = (
 
 
 def _parse_expression(expr: str) -> ast.Expression:
+    if len(expr) > 500:
+        raise ValueError("expressions are limited to 500 characters")
     tree = ast.parse(expr, mode="eval")
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
@@ -292,8 +343,18 @@ class FigureSpec:
         )
 
     def config_hash(self) -> str:
-        """SHA-256 of the resolved specification (what was computed and how)."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of what the figure's numbers depend on.
+
+        Model, metrics, grid, fixed and derived parameters, Monte Carlo settings and
+        seed; not the titles, plot, checks or chunking, which change no number.
+        """
+        d = self.to_dict()
+        for key in ("title", "caption", "plot", "checks", "chunk_size", "source", "paper_title",
+                    "paper_reference"):
+            d.pop(key)
+        for axis in d["axes"]:
+            axis.pop("display_units")
+        text = json.dumps(d, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -305,10 +366,24 @@ def n_trials_for(target_se: float) -> int:
 # --------------------------------------------------------------------------- loading
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _load_yaml(path: Path, problems):
     try:
         with open(path) as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         problems.append(f"{path}: file not found")
         return None
@@ -381,8 +456,6 @@ def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = 
         raise ConfigError(problems)
     config = _fill_defaults(json.loads(json.dumps(config)), schema)
     defaults = config["defaults"]
-    if config.get("chunk_size"):
-        defaults = {**defaults, "chunk_size": config["chunk_size"]}
     figures_dir = Path(workdir) / config["figures_dir"]
     specs = []
     for paper, selection in config["select"].items():
@@ -394,7 +467,8 @@ def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = 
             )
             continue
         try:
-            figs = load_figure_file(path, seed=config["seed"], defaults=defaults, display_path=rel)
+            figs = load_figure_file(path, seed=config["seed"], defaults=defaults, display_path=rel,
+                                    chunk_size=config.get("chunk_size"))
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
@@ -414,8 +488,11 @@ def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = 
     return specs
 
 
-def load_figure_file(path, *, seed=0, defaults=None, display_path=None):
-    """Validate one ``<paper>.yaml`` and return ``{figure key: FigureSpec}``."""
+def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_size=None):
+    """Validate one ``<paper>.yaml`` and return ``{figure key: FigureSpec}``.
+
+    ``chunk_size``, if given, overrides every figure's chunking (a runtime setting).
+    """
     path = Path(path)
     shown = str(display_path or path)
     problems: list[str] = []
@@ -442,9 +519,14 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None):
     defaults = {"target_se": 0.003, "batch_size": 20000, "chunk_size": 4000, **(defaults or {})}
     specs = {}
     for key, fig in data["figures"].items():
-        spec, fig_problems = _figure_spec(data, key, fig, model, seed, defaults, shown)
+        try:
+            spec, fig_problems = _figure_spec(data, key, fig, model, seed, defaults, shown)
+        except Exception as exc:  # anything unforeseen still names the file and figure
+            spec, fig_problems = None, [f"{shown}, figure '{key}': cannot be read: {type(exc).__name__}: {exc}"]
         problems.extend(fig_problems)
         if spec is not None:
+            if chunk_size:
+                spec = dataclasses.replace(spec, chunk_size=int(chunk_size))
             specs[key] = spec
     if problems:
         raise ConfigError(problems)
@@ -498,14 +580,9 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             problems.append(f"{W('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
             continue
         try:
-            values, display = parse_axis(axis_spec, p, W(f"grid.{name}"))
-        except ValueError as exc:
-            problems.append(str(exc))
-            continue
-        bad = [(v, p.admissible(v)) for v in values if p.admissible(v)]
-        if bad:
-            v, why = bad[0]
-            problems.append(f"{W('grid.' + name)}: value {v:g} {p.units} is not admissible: {p.long_name} {why}")
+            values, display = parse_axis(axis_spec, p)
+        except AxisError as exc:
+            problems.append(f"{W(f'grid.{name}{exc.subkey}')}: {exc}")
             continue
         axes.append((name, values, display))
 
@@ -553,9 +630,9 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             problems.append(f"{W('mc.at.' + name)}: {name!r} is not a grid dimension; dims: {', '.join(fig['grid'])}")
             continue
         try:
-            values, _ = parse_axis(axis_spec, params[name], W(f"mc.at.{name}"))
-        except ValueError as exc:
-            problems.append(str(exc))
+            values, _ = parse_axis(axis_spec, params[name])
+        except AxisError as exc:
+            problems.append(f"{W(f'mc.at.{name}{exc.subkey}')}: {exc}")
             continue
         axis_values[name] = snap_union(axis_values[name], values)
         mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
@@ -564,6 +641,10 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         Axis(name, axis_values[name], params[name].units, display) for name, _, display in axes
     )
 
+    n_points = int(np.prod([a.values.size for a in axes])) if axes else 0
+    if n_points > MAX_GRID_POINTS:
+        problems.append(f"{W('grid')}: {n_points} grid points is more than the {MAX_GRID_POINTS} allowed "
+                        "in one figure; split it into several figures")
     # derived values must be admissible everywhere on the grid
     if not problems and derived:
         problems.extend(_check_derived(axes, fixed, derived, params, W))
@@ -572,6 +653,9 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         n_trials = int(mc["n_trials"])
     else:
         n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
+    if n_trials > MAX_TRIALS:
+        problems.append(f"{W('mc')}: {n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
+                        "raise target_se or lower n_trials")
 
     plot = fig["plot"]
     dims = list(fig["grid"])  # declared dims: an invalid axis is reported once, above
@@ -585,13 +669,18 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         if "metric" in ax and ax["metric"] not in fig["metrics"]:
             problems.append(f"{W(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
         if "units" in ax:
-            canonical = params[ax["param"]].units if "param" in ax and ax["param"] in params else "1"
+            if "param" in ax:
+                canonical = params[ax["param"]].units if ax["param"] in params else None
+            else:
+                canonical = model.metrics[ax["metric"]].units if ax["metric"] in model.metrics else None
             try:
-                to_canonical(1.0, ax["units"], canonical)
+                if canonical is not None:
+                    to_canonical(1.0, ax["units"], canonical)
             except UnitError as exc:
                 problems.append(f"{W(f'plot.{ax_name}.units')}: {exc}")
     if "curves" in plot and plot["curves"] not in dims:
         problems.append(f"{W('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
+    problems.extend(_check_plot_layout(plot, axes, W))
 
     checks = []
     for i, check in enumerate(fig.get("checks", [])):
@@ -613,12 +702,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
-        if check["kind"] in ("crossing", "monotone") and check.get("along") not in dims:
-            problems.append(f"{W(where + '.along')}: crossing and monotone checks need 'along', a grid dimension")
-        if check["kind"] == "value" and ("expected" not in check or "tolerance" not in check):
-            problems.append(f"{W(where)}: value checks need 'expected' and 'tolerance'")
-        if check["kind"] == "crossing" and not {"level", "expected", "tolerance"} <= set(check):
-            problems.append(f"{W(where)}: crossing checks need 'level', 'expected' and 'tolerance'")
+        problems.extend(_check_check(check, resolved_at, axes, params, W(where)))
         checks.append({**check, "at": resolved_at})
 
     if problems:
@@ -646,6 +730,50 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         paper_reference=data.get("reference", ""),
     )
     return spec, []
+
+
+def _check_plot_layout(plot, axes, W):
+    """Every dim must be on an axis, label the curves, or hold a single value."""
+    x, y = plot["x"], plot["y"]
+    if "metric" not in y:
+        return [f"{W('plot.y')}: y must show a metric (line plots: x param, y metric; trade-offs: both metrics)"]
+    sizes = {a.name: a.values.size for a in axes}
+    curves = plot.get("curves")
+    if curves is not None and curves == x.get("param"):
+        return [f"{W('plot.curves')}: {curves!r} is already on the x axis"]
+    free = [d for d, k in sizes.items() if d not in (curves, x.get("param")) and k > 1]
+    if "param" in x and free:
+        return [f"{W('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
+    if "metric" in x and len(free) > 1:
+        return [f"{W('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
+    return []
+
+
+def _check_check(check, at, axes, params, where):
+    """Which keys each check kind needs, and which dims its ``at`` must fix."""
+    sizes = {a.name: a.values.size for a in axes}
+    kind = check["kind"]
+    needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
+              "monotone": {"along"}}[kind]
+    missing = sorted(needed - set(check))
+    if missing:
+        return [f"{where}: {kind} checks need {', '.join(missing)}"]
+    along = check.get("along")
+    if along is not None and along not in sizes:
+        return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+    if kind == "monotone":
+        return [f"{where}.at: monotone checks apply to every curve; remove 'at'"] if check.get("at") else []
+    if along in check.get("at", {}):
+        return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+    unfixed = [d for d, k in sizes.items() if k > 1 and d != along and d not in at]
+    if unfixed and len(at) == len(check.get("at", {})):
+        return [f"{where}.at: must fix {', '.join(unfixed)} (several values on the grid)"]
+    if kind == "crossing" and "units" in check:
+        try:
+            to_canonical(1.0, check["units"], params[along].units)
+        except UnitError as exc:
+            return [f"{where}.units: {exc}"]
+    return []
 
 
 def _check_derived(axes, fixed, derived, params, W):

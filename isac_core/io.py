@@ -31,13 +31,17 @@ __all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "DAT
 DATA_ATTRS_VOLATILE = ("created", "git_commit", "git_dirty", "library_versions")
 
 
-def chunk_dataset(result: dict, spec_name: str, chunk: int) -> xr.Dataset:
-    """Flat dataset of one chunk's results (dimension ``point``)."""
+def chunk_dataset(result: dict, spec_name: str, chunk: int, task_hash: str = "") -> xr.Dataset:
+    """Flat dataset of one chunk's results (dimension ``point``).
+
+    ``task_hash`` identifies what was computed (see :func:`isac_core.provenance.task_hash`);
+    aggregation refuses a chunk whose hash does not match the current configuration.
+    """
     data_vars = {k: ("point", np.asarray(v)) for k, v in result.items() if k != "point"}
     return xr.Dataset(
         data_vars,
         coords={"point": ("point", np.asarray(result["point"], np.int64))},
-        attrs={"figure": spec_name, "chunk": int(chunk)},
+        attrs={"figure": spec_name, "chunk": int(chunk), "task_hash": task_hash},
     )
 
 
@@ -157,5 +161,5 @@ def open_dataset(path: str | Path) -> xr.Dataset:
     """Open a store written by :func:`write_zarr`, loaded into memory."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
-        with xr.open_zarr(path, consolidated=True) as ds:
+        with xr.open_zarr(path, consolidated=True, chunks=None) as ds:
             return ds.load()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import FigureSpec
 from .io import chunk_dataset, figure_dataset, open_dataset, write_zarr
-from .provenance import provenance
+from .provenance import provenance, task_hash
 from .sweep import chunk_bounds, chunk_task, run_chunk
 
 # Each Snakemake job is a fresh interpreter: modules only one step needs (scipy.optimize for
@@ -44,12 +44,25 @@ def sweep_chunk(task: dict, out: str | Path, *, threads: int = 1, address: str |
                 scheduler: str = "threads") -> Path:
     """Run one chunk (see :func:`isac_core.sweep.chunk_task`) and write its store."""
     result = run_chunk(task, threads=threads, address=address, scheduler=scheduler)
-    return write_zarr(chunk_dataset(result, task["figure"], task["chunk"]), out)
+    return write_zarr(chunk_dataset(result, task["figure"], task["chunk"], task_hash(task)), out)
 
 
 def aggregate_figure(spec: FigureSpec, chunk_paths, out: str | Path) -> Path:
-    """Combine the chunk stores into the labelled figure dataset."""
+    """Combine the chunk stores into the labelled figure dataset.
+
+    Raises
+    ------
+    ValueError
+        If a chunk store was computed for another configuration or kernel code
+        (for example left over from a run with different settings).
+    """
     chunks = [open_dataset(p) for p in chunk_paths]
+    for i, (path, ds) in enumerate(zip(chunk_paths, chunks, strict=True)):
+        if ds.attrs.get("task_hash") != task_hash(chunk_task(spec, i)):
+            raise ValueError(
+                f"{path} was computed for another configuration or kernel code than the current "
+                f"{spec.name} chunk {i}; delete it or re-run it (snakemake --forcerun sweep_chunk)"
+            )
     prov = provenance(config_hash=spec.config_hash(), seed=spec.seed, source=spec.source)
     ds = figure_dataset(spec, chunks, prov)
     log.info("%s: aggregated %d chunk(s) into dims %s", spec.name, len(chunks), dict(ds.sizes))

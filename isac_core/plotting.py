@@ -39,12 +39,15 @@ def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
 
 
 def _display(values, ds, axis_spec, spec):
-    """Convert a parameter axis to its display unit."""
+    """Convert a parameter or metric axis to its display unit."""
+    values = np.asarray(values, float)
     if "param" in axis_spec:
         name = axis_spec["param"]
         unit = axis_spec.get("units", spec.axis(name).display_units)
-        return from_canonical(np.asarray(values, float), ds[name].attrs["units"], unit)
-    return np.asarray(values, float)
+        return from_canonical(values, ds[name].attrs["units"], unit)
+    if "units" in axis_spec:
+        return from_canonical(values, ds[axis_spec["metric"]].attrs["units"], axis_spec["units"])
+    return values
 
 
 def _curves(ds, spec):
@@ -82,23 +85,31 @@ def render(ds: xr.Dataset, spec: FigureSpec):
         label = curve_label(spec, plot["curves"], value) if value is not None else None
         if parametric:
             sub = _squeeze_other(sub, along)
-            x, y = sub[xs["metric"]].values, sub[ys["metric"]].values
-            ax.plot(x, y, color=color, label=label)
+            xm, ym = xs["metric"], ys["metric"]
+
+            def show(name, axis_spec, sub=sub):
+                return _display(sub[name].values, ds, axis_spec, spec)
+
+            ax.plot(show(xm, xs), show(ym, ys), color=color, label=label)
             mk = sub["n_mc"].values > 0
             if mk.any():
-                ax.errorbar(sub[xs["metric"] + "_mc"].values[mk], sub[ys["metric"] + "_mc"].values[mk],
-                            xerr=Z95 * sub[xs["metric"] + "_mc_se"].values[mk],
-                            yerr=Z95 * sub[ys["metric"] + "_mc_se"].values[mk],
+                x_mc, y_mc = show(xm + "_mc", {**xs, "metric": xm}), show(ym + "_mc", {**ys, "metric": ym})
+                x_err = show(xm + "_mc_se", {**xs, "metric": xm}) * Z95
+                y_err = show(ym + "_mc_se", {**ys, "metric": ym}) * Z95
+                ax.errorbar(x_mc[mk], y_mc[mk], xerr=x_err[mk], yerr=y_err[mk],
                             fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
         else:
             sub = _squeeze_other(sub, xs["param"])
             x = _display(sub[xs["param"]].values, ds, xs, spec)
             metric = ys["metric"]
-            ax.plot(x, sub[metric].values, color=color, label=label)
+            y = _display(sub[metric].values, ds, ys, spec)
+            ax.plot(x, y, color=color, label=label)
             mk = sub["n_mc"].values > 0
             if mk.any():
-                ax.errorbar(x[mk], sub[metric + "_mc"].values[mk], yerr=Z95 * sub[metric + "_mc_se"].values[mk],
-                            fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+                y_mc = _display(sub[metric + "_mc"].values, ds, ys, spec)
+                y_err = Z95 * _display(sub[metric + "_mc_se"].values, ds, ys, spec)
+                ax.errorbar(x[mk], y_mc[mk], yerr=y_err[mk], fmt="o", mfc="none", color=color, ms=5,
+                            capsize=2, lw=0.8)
     for axis_spec, set_label, set_scale, set_lim in (
         (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim),
         (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim),

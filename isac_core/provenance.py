@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import hashlib
+import json
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "library_versions", "provenance"]
+__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "task_hash"]
+
+#: Modules whose code shapes every number (besides the model's own module).
+_KERNEL_MODULES = ("model", "numerics", "geometry", "fading", "rng", "stats", "sweep")
 
 _LIBRARIES = ("isac-sweep", "numpy", "scipy", "xarray", "zarr", "dask", "distributed", "matplotlib", "snakemake")
 
@@ -29,6 +35,27 @@ def git_state(path: str | Path = ".") -> dict:
         return {"git_commit": commit, "git_dirty": dirty}
     except (OSError, subprocess.SubprocessError):
         return {"git_commit": "unknown", "git_dirty": "unknown"}
+
+
+@functools.cache
+def kernel_digest(model_module: str) -> str:
+    """SHA-256 of the source of a model's module and of the shared kernel modules.
+
+    Part of every chunk's task, so a change to the code that computes the numbers
+    re-runs the sweeps (and a stale chunk store is recognised as such).
+    """
+    package = Path(__file__).resolve().parent
+    files = [package / "models" / f"{model_module}.py", *(package / f"{m}.py" for m in _KERNEL_MODULES)]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes() if f.exists() else b"")
+    return h.hexdigest()
+
+
+def task_hash(task: dict) -> str:
+    """SHA-256 of a chunk task (canonical JSON)."""
+    return hashlib.sha256(json.dumps(task, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def library_versions() -> dict:

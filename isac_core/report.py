@@ -46,10 +46,12 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         out.append(f"<p>{_e(ds.attrs['caption'])}</p>")
 
     out.append("<h3>Analytic vs Monte Carlo</h3><table><tr><th>metric</th><th>curve</th><th>markers</th>"
-               "<th>max |Δ|</th><th>max |Δ|/SE</th><th>tolerance</th><th>verdict</th></tr>")
+               "<th>max |Δ|</th><th>max |Δ|/SE</th><th>min p-value</th><th>tolerance</th><th>verdict</th></tr>")
     for a in check["agreement"]:
-        out.append(f"<tr><td>{_e(a['metric'])}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}</td>"
-                   f"<td>{a['max_abs_diff']:.2e}</td><td>{a['max_z']:.2f}</td><td>{_e(a['tolerance'])}</td>"
+        p = f"{a['min_p_value']:.2g}" if "min_p_value" in a else "-"
+        nan = f" ({a['n_nan']} NaN)" if a.get("n_nan") else ""
+        out.append(f"<tr><td>{_e(a['metric'])}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}{nan}</td>"
+                   f"<td>{a['max_abs_diff']:.2e}</td><td>{a['max_z']:.2f}</td><td>{p}</td><td>{_e(a['tolerance'])}</td>"
                    f"<td>{_verdict(a['passed'])}</td></tr>")
     out.append("</table>")
     if check["agreement"]:
@@ -62,7 +64,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         for c in check["checks"]:
             mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
             if c["kind"] == "monotone":
-                expected, ours, tol = c.get("direction", ""), f"worst step {c['worst_violation']:.1e}", "-"
+                worst = c["worst_violation"]
+                ours = "NaN on a curve" if worst is None else f"worst step {worst:.1e}"
+                expected, tol = c.get("direction", ""), "-"
             else:
                 unit = f" {c['units']}" if c.get("units") else ""
                 expected, ours, tol = f"{c['expected']}{unit}", _fmt(c.get("analytic")), c["tolerance"]

@@ -11,8 +11,9 @@ Every Monte Carlo batch draws from its own :class:`numpy.random.Generator`, whos
 
 Because the key is derived from *content*, not from a position in a grid, a
 state point gets the same samples whichever chunk, worker, scheduler or rerun
-evaluates it, and two figures that need the same state point see the same
-draws. No global NumPy random state is ever used.
+evaluates it. (The key covers every parameter value of the point, including
+ones a metric ignores, so two figures share draws only where all their
+parameter values agree.) No global NumPy random state is ever used.
 """
 
 from __future__ import annotations

@@ -1,23 +1,26 @@
-"""Monte Carlo estimators and the agreement tolerance used by every check.
+"""Monte Carlo estimators and the agreement test used by every check.
 
-Batches of per-trial observations are reduced to exact sufficient statistics
-(count, sum, sum of squares) so that batches can be combined in a fixed order,
-independent of how they were scheduled.
+Batches of per-trial observations are reduced to ``(n, mean, M2)`` (count, mean and
+sum of squared deviations, per threshold) and combined with Chan's pairwise update,
+in batch order, so the result does not depend on how batches were scheduled and
+keeps full precision even when the spread is tiny compared with the mean.
 
 Agreement rule
 --------------
-An analytic value ``a`` and a Monte Carlo estimate ``m`` from ``n`` trials agree
-when ``|a - m| <= z * se + approx``, where
+An analytic value ``a`` and a Monte Carlo estimate ``m`` from ``n`` trials are
+tested under the hypothesis that ``a`` is right, with a per-marker level
+``family_alpha / N`` that keeps the family-wise false-alarm rate of a figure's
+``N`` markers at ``family_alpha`` (1 % by default; Bonferroni):
 
-* ``se`` is the standard error *under the hypothesis that the analytic value is
-  right*: ``sqrt(a (1 - a) / n)`` for probabilities (the binomial law of the
-  success count), the sample standard error for means;
-* ``z`` is the two-sided normal quantile that keeps the family-wise false-alarm
-  rate of a whole figure at ``family_alpha`` (1 % by default) over its ``N``
-  markers (Bonferroni): ``z = Phi^-1(1 - family_alpha / (2 N))``; for 25 markers
-  ``z = 3.48``, for 100 markers ``z = 3.89``;
-* ``approx`` is the stated approximation error of the paper's method (zero for
-  exact results).
+* probabilities: the success count is ``Binomial(n, a)`` under the hypothesis, and
+  the exact two-sided binomial test is used. Where ``n a (1 - a)`` is large this is
+  ``|a - m| <= z SE`` with ``SE = sqrt(a (1 - a) / n)`` and
+  ``z = Phi^-1(1 - family_alpha / (2 N))`` (3.48 for 25 markers, 3.89 for 100); in
+  the tails (``P`` near 0 or 1) it stays exact where the normal band would be wrong;
+* means: ``|a - m| <= z SE + approx`` with the sample standard error.
+
+``approx`` is the stated approximation error of the paper's method (zero for
+exact results).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ __all__ = [
     "binomial_standard_error",
     "bonferroni_z",
     "agreement",
+    "FAMILY_ALPHA",
 ]
 
 #: Default family-wise false-alarm rate of a figure's analytic-vs-MC check.
@@ -42,50 +46,54 @@ FAMILY_ALPHA = 0.01
 
 
 class Moments(NamedTuple):
-    """``(n, sum, sum_sq)`` of per-trial observations, each an array over thresholds."""
+    """Count, mean and sum of squared deviations of per-trial observations (per threshold)."""
 
     n: int
-    total: np.ndarray
-    total_sq: np.ndarray
+    mean: np.ndarray
+    m2: np.ndarray
 
 
 def moments(observations: np.ndarray) -> Moments:
     """Reduce per-trial observations of shape ``(n_trials, k)`` to :class:`Moments`.
 
-    Each column is summed as its own contiguous row, so a column's sum does not
-    depend on how many other columns (thresholds) are evaluated beside it.
+    Each column is reduced as its own contiguous row, so a column's result does
+    not depend on how many other columns (thresholds) are evaluated beside it.
     """
     x = np.ascontiguousarray(np.asarray(observations, dtype=float).T)
-    return Moments(x.shape[1], x.sum(axis=1), np.square(x).sum(axis=1))
+    n = x.shape[1]
+    mean = x.sum(axis=1) / n
+    m2 = np.square(x - mean[:, None]).sum(axis=1)
+    return Moments(n, mean, m2)
 
 
 def combine(parts) -> Moments:
-    """Add :class:`Moments` of independent batches, in the order given."""
-    parts = list(parts)
-    n = sum(p.n for p in parts)
-    total = parts[0].total.copy()
-    total_sq = parts[0].total_sq.copy()
-    for p in parts[1:]:
-        total += p.total
-        total_sq += p.total_sq
-    return Moments(n, total, total_sq)
+    """Combine :class:`Moments` of independent batches, in the order given (Chan et al.)."""
+    parts = iter(parts)
+    n, mean, m2 = next(parts)
+    mean, m2 = mean.copy(), m2.copy()
+    for nb, mb, m2b in parts:
+        total = n + nb
+        delta = mb - mean
+        mean += delta * (nb / total)
+        m2 += m2b + delta**2 * (n * nb / total)
+        n = total
+    return Moments(n, mean, m2)
 
 
 def estimate(m: Moments, kind: str = "probability"):
-    """Return ``(mean, standard_error)`` from :class:`Moments`.
+    """Return ``(mean, standard_error)``.
 
     For ``kind="probability"`` the standard error is ``sqrt(p (1 - p) / n)``; for
     ``kind="mean"`` it is the sample standard deviation (``ddof=1``) over ``sqrt(n)``.
     """
     n = m.n
-    mean = m.total / n
     if kind == "probability":
-        var = mean * (1.0 - mean)
+        var = m.mean * (1.0 - m.mean)
     elif kind == "mean":
-        var = np.maximum(m.total_sq / n - mean**2, 0.0) * (n / max(n - 1, 1))
+        var = m.m2 / max(n - 1, 1)
     else:
         raise ValueError(f"unknown metric kind {kind!r}")
-    return mean, np.sqrt(np.maximum(var, 0.0) / n)
+    return m.mean, np.sqrt(np.maximum(var, 0.0) / n)
 
 
 def binomial_standard_error(p, n):
@@ -100,53 +108,82 @@ def bonferroni_z(n_markers: int, family_alpha: float = FAMILY_ALPHA) -> float:
     return float(-ndtri(family_alpha / (2.0 * n_markers)))
 
 
+def _binomial_p_values(a, m, n):
+    """Exact two-sided p-values of success fractions ``m`` under ``Binomial(n, a)``."""
+    from scipy.stats import binom
+
+    a = np.clip(a, 0.0, 1.0)
+    k = np.rint(m * n)
+    lower = binom.cdf(k, n, a)
+    upper = binom.sf(k - 1, n, a)
+    return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+
+
 def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
-              approx=0.0, family_alpha=FAMILY_ALPHA):
-    """Compare analytic values with Monte Carlo estimates.
+              approx=0.0, family_alpha=FAMILY_ALPHA, n_family=None):
+    """Compare analytic values with Monte Carlo estimates at a curve's markers.
 
     Parameters
     ----------
     analytic, mc : array_like
-        Values at the markers (same shape). NaN markers are ignored.
+        Values at the markers (same shape). A NaN at a marker is a failure.
     n_trials : array_like
         Trials behind each MC value.
     kind : {"probability", "mean"}
-        Selects the reference standard error (see module docstring).
+        Selects the test (see module docstring).
     mc_se : array_like, optional
         Sample standard errors; required for ``kind="mean"``.
     z : float, optional
-        Multiplier; by default :func:`bonferroni_z` of the number of markers.
+        Normal quantile for the reported band; by default :func:`bonferroni_z` of
+        ``n_family``.
     approx : float
         Absolute approximation error allowed on top of the statistical band.
+    family_alpha : float
+        Family-wise false-alarm rate.
+    n_family : int, optional
+        Number of markers sharing ``family_alpha`` (default: these markers).
 
     Returns
     -------
     dict
-        ``n_markers``, ``max_abs_diff``, ``max_z`` (largest ``|diff| / se``),
-        ``z_tolerance``, ``approx_tolerance`` and ``passed``.
+        ``n_markers``, ``n_nan``, ``max_abs_diff``, ``max_z`` (largest
+        ``|diff| / SE`` with the SE under the analytic value), ``z_tolerance``,
+        ``min_p_value`` and ``p_value_threshold`` (probabilities),
+        ``approx_tolerance`` and ``passed``.
     """
-    a = np.asarray(analytic, dtype=float)
-    m = np.asarray(mc, dtype=float)
+    a = np.atleast_1d(np.asarray(analytic, dtype=float))
+    m = np.atleast_1d(np.asarray(mc, dtype=float))
     n = np.broadcast_to(np.asarray(n_trials, dtype=float), a.shape)
-    ok = np.isfinite(a) & np.isfinite(m) & (n > 0)
-    a, m, n = a[ok], m[ok], n[ok]
+    n_family = a.size if n_family is None else n_family
+    level = family_alpha / max(int(n_family), 1)
+    z = bonferroni_z(n_family, family_alpha) if z is None else z
+    finite = np.isfinite(a) & np.isfinite(m)
+    n_nan = int((~finite).sum())
+    a, m, n = a[finite], m[finite], n[finite]
+    diff = np.abs(a - m)
+    excess = np.maximum(diff - approx, 0.0)
     if kind == "probability":
         se = binomial_standard_error(a, n)
     else:
         if mc_se is None:
             raise ValueError("mc_se is required for kind='mean'")
-        se = np.broadcast_to(np.asarray(mc_se, dtype=float), ok.shape)[ok]
-    diff = np.abs(a - m)
-    excess = np.maximum(diff - approx, 0.0)
+        se = np.broadcast_to(np.asarray(mc_se, dtype=float), finite.shape)[finite]
     with np.errstate(divide="ignore", invalid="ignore"):
         zscore = np.where(excess == 0.0, 0.0, excess / se)
-    if z is None:
-        z = bonferroni_z(a.size, family_alpha)
-    return {
-        "n_markers": int(a.size),
-        "max_abs_diff": float(diff.max()) if a.size else 0.0,
-        "max_z": float(zscore.max()) if a.size else 0.0,
+    out = {
+        "n_markers": int(finite.size),
+        "n_nan": n_nan,
+        "max_abs_diff": float(diff.max()) if diff.size else 0.0,
+        "max_z": float(zscore.max()) if zscore.size else 0.0,
         "z_tolerance": float(z),
         "approx_tolerance": float(approx),
-        "passed": bool(np.all(zscore <= z)),
     }
+    if kind == "probability" and approx == 0.0:
+        p = _binomial_p_values(a, m, n) if a.size else np.ones(0)
+        out["min_p_value"] = float(p.min()) if p.size else 1.0
+        out["p_value_threshold"] = level
+        ok = bool(np.all(p >= level))
+    else:
+        ok = bool(np.all(zscore <= z))
+    out["passed"] = ok and n_nan == 0
+    return out

@@ -23,12 +23,14 @@ from collections.abc import Mapping
 
 import dask
 import numpy as np
+from dask.base import tokenize
 from dask.callbacks import Callback
 
 from . import rng as _rng
 from . import stats
 from .config import FigureSpec, evaluate_expression, expression_names
-from .models import get_model
+from .models import MODEL_MODULES, get_model
+from .provenance import kernel_digest
 
 __all__ = [
     "resolve_derived",
@@ -132,6 +134,7 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
         "n_trials": int(spec.n_trials),
         "batch_size": int(spec.batch_size),
         "seed": int(spec.seed),
+        "kernel_digest": kernel_digest(MODEL_MODULES.get(spec.model_key, spec.model_key)),
     }
 
 
@@ -241,16 +244,20 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     graph = {}
     weights = {}
     plan = []
+    # Task names are content digests: a shared dask.distributed scheduler keeps one result per
+    # name across all its clients, so names must differ whenever inputs differ.
     for metric in task["metrics"]:
         graph[("analytic", metric)] = dask.delayed(_analytic, pure=True)(
-            task["model"], metric, full, dask_key_name=f"analytic-{metric}"
+            task["model"], metric, full,
+            dask_key_name=f"analytic-{metric}-{tokenize(task['model'], metric, full)}",
         )
         if model.metrics[metric].simulate is None:
             continue
-        for c, (members, scalars, shared, stream) in enumerate(_curves(model, metric, task, mask)):
+        for members, scalars, shared, stream in _curves(model, metric, task, mask):
             names = []
+            curve = tokenize(task["model"], metric, scalars, shared, task["seed"], stream)
             for b, size in enumerate(sizes):
-                name = f"mc-{metric}-{c}-{b}"
+                name = f"mc-{metric}-{curve}-{b}-{size}"
                 names.append(name)
                 graph[name] = dask.delayed(_mc_batch, pure=True)(
                     task["model"], metric, scalars, shared, task["seed"], stream, b, size,
@@ -269,7 +276,8 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     if address:
         from distributed import Client, as_completed
 
-        with Client(address) as client:
+        # not set as the process-wide default: other code here keeps its own scheduler
+        with Client(address, set_as_default=False) as client, client.as_current():
             futures = client.compute([graph[k] for k in keys])
             done = 0.0
             last = t0

@@ -36,9 +36,5 @@ def figure_params(wildcards):
     return figure_spec(wildcards).to_dict()
 
 
-def dask_address():
-    return config.get("dask_address")
-
-
 def all_outputs(kind):
     return [str(paths(spec)[kind]) for spec in FIGURES.values()]

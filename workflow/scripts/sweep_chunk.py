@@ -13,5 +13,5 @@ pipeline.sweep_chunk(
     snakemake.params.task,
     snakemake.output[0],
     threads=snakemake.threads,
-    address=snakemake.params.dask_address,
+    address=snakemake.config.get("dask_address"),
 )
