@@ -50,6 +50,21 @@ def _display(values, ds, axis_spec, spec):
     return values
 
 
+def _default_label(axis_spec, spec) -> str:
+    """``long name $symbol$ (unit)`` from the model, for axes without a label."""
+    model = spec.model
+    if "param" in axis_spec:
+        p = model.parameters[axis_spec["param"]]
+        unit = axis_spec.get("units", spec.axis(axis_spec["param"]).display_units)
+        name, symbol = p.long_name, p.symbol
+    else:
+        m = model.metrics[axis_spec["metric"]]
+        unit = axis_spec.get("units", m.units)
+        name, symbol = m.long_name, m.symbol
+    text = name[:1].upper() + name[1:] + (f" ${symbol}$" if symbol else "")
+    return text + (f" ({unit})" if unit != "1" else "")
+
+
 def _curves(ds, spec):
     dim = spec.plot.get("curves")
     if dim is None:
@@ -114,7 +129,7 @@ def render(ds: xr.Dataset, spec: FigureSpec):
         (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim),
         (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim),
     ):
-        set_label(axis_spec.get("label") or axis_spec.get("param") or axis_spec.get("metric"))
+        set_label(axis_spec.get("label") or _default_label(axis_spec, spec))
         set_scale(axis_spec.get("scale", "linear"))
         if "lim" in axis_spec:
             set_lim(*axis_spec["lim"])
