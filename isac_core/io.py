@@ -112,13 +112,15 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
                 "units": p.units, "long_name": p.long_name, "derived_as": expr, "symbol": p.symbol})
 
     fixed = {}
+    defaults = model.defaults()
     for name, value in sorted(spec.fixed.items()):
         p = model.parameters[name]
         fixed[name] = {
             "value": value if isinstance(value, str) else float(value),
             "units": p.units,
             "long_name": p.long_name,
-            "text": value if isinstance(value, str) else format_quantity(value, p.units),
+            "text": value if isinstance(value, str) else format_quantity(value, p.units, "auto"),
+            "set_by": "model default" if defaults.get(name) == value else "figure",
         }
     attrs = {
         "title": spec.title,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import xarray as xr
 
+from .units import format_quantity
+
 __all__ = ["write_report"]
 
 _CSS = """
@@ -78,14 +80,17 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     out.append("<h3>Parameters</h3><table><tr><th>parameter</th><th>value</th><th>meaning</th><th>source</th></tr>")
     for name in ds.dims:
         a = ds[name]
-        out.append(f"<tr><td>{_e(name)}</td><td>swept: {a.size} values, {_fmt(float(a.min()))} to "
-                   f"{_fmt(float(a.max()))} {_e(a.attrs['units'])}</td><td>{_e(a.attrs['long_name'])}</td>"
-                   "<td>figure grid</td></tr>")
+        unit = a.attrs.get("display_units", a.attrs["units"])
+        lo, hi = (format_quantity(float(v), a.attrs["units"], unit, digits=4) for v in (a.min(), a.max()))
+        out.append(f"<tr><td>{_e(name)}</td><td>swept: {a.size} values, {_e(lo)} to {_e(hi)}</td>"
+                   f"<td>{_e(a.attrs['long_name'])}</td><td>figure grid</td></tr>")
     for name, expr in ds.attrs.get("derived_parameters", {}).items():
         out.append(f"<tr><td>{_e(name)}</td><td>= {_e(expr)}</td><td>{_e(ds[name].attrs['long_name'])}</td>"
                    "<td>figure config</td></tr>")
     for name, p in ds.attrs["fixed_parameters"].items():
         source = model.parameters[name].source
+        if p.get("set_by") == "figure":
+            source = f"figure config ({ds.attrs.get('config_source', '')}); model default: {source}"
         cls = ' class="recon"' if "reconstruct" in source.lower() or "not stated" in source.lower() else ""
         out.append(f"<tr><td>{_e(name)}</td><td>{_e(p['text'])}</td><td>{_e(p['long_name'])}</td>"
                    f"<td{cls}>{_e(source)}</td></tr>")

@@ -39,6 +39,7 @@ __all__ = [
     "dbm_to_watt",
     "watt_to_dbm",
     "format_quantity",
+    "readable_unit",
 ]
 
 
@@ -186,9 +187,32 @@ def parse_quantity(text, canonical: str) -> float:
     return to_canonical(float(number), unit or canonical, canonical)
 
 
+def readable_unit(value: float, canonical: str) -> str:
+    """A linear unit of ``canonical``'s family that shows ``value`` readably.
+
+    The canonical unit for values in [0.01, 1000); otherwise the largest prefix not
+    above the value (``2e7 Hz -> MHz``, ``1e-6 s -> us``).
+    """
+    candidates = sorted(
+        (spec.scale, name) for name, spec in _UNITS.items()
+        if spec.canonical == canonical and spec.db_reference is None and name not in ("%", "µs")
+    )
+    magnitude = abs(float(value))
+    if magnitude == 0 or 0.01 <= magnitude < 1000:
+        return canonical
+    best = candidates[0][1]
+    for scale, name in candidates:
+        if magnitude >= scale:
+            best = name
+    return best
+
+
 def format_quantity(value: float, canonical: str, unit: str | None = None, digits: int = 6) -> str:
-    """Format a canonical value as ``"<number> <unit>"`` (``unit`` defaults to canonical)."""
-    unit = unit or canonical
+    """Format a canonical value as ``"<number> <unit>"``.
+
+    ``unit`` defaults to canonical; ``"auto"`` picks a readable prefix (:func:`readable_unit`).
+    """
+    unit = readable_unit(value, canonical) if unit == "auto" else (unit or canonical)
     shown = from_canonical(value, canonical, unit)
     suffix = "" if unit == "1" else f" {unit}"
     return f"{shown:.{digits}g}{suffix}"

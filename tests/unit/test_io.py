@@ -31,7 +31,8 @@ def test_round_trip_keeps_labels_units_and_provenance(fig5, tmp_path):
     assert back["B_s"].dims == ("B_c",) and back["B_s"].attrs["derived_as"] == "B - B_c"
     assert back["B_c"].attrs["units"] == "Hz"
     fixed = back.attrs["fixed_parameters"]
-    assert fixed["p_s"] == {"value": 0.5, "units": "W", "long_name": fixed["p_s"]["long_name"], "text": "0.5 W"}
+    assert fixed["p_s"] == {"value": 0.5, "units": "W", "long_name": fixed["p_s"]["long_name"], "text": "0.5 W",
+                            "set_by": "model default"}
     for key in ("isac_core_version", "git_commit", "git_dirty", "config_hash", "seed", "library_versions"):
         assert key in back.attrs
     np.testing.assert_array_equal(back["B_s"].values, 20e6 - back["B_c"].values)

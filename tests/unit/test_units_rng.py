@@ -52,3 +52,12 @@ def test_batch_streams_independent_and_reproducible():
     assert np.array_equal(a, rng.batch_generator(5, key, 0).random(4))
     assert not np.array_equal(a, rng.batch_generator(5, key, 1).random(4))
     assert not np.array_equal(a, rng.batch_generator(6, key, 0).random(4))
+
+
+@pytest.mark.parametrize(
+    ("value", "canonical", "text"),
+    [(2e7, "Hz", "20 MHz"), (1e-6, "s", "1 us"), (0.5, "W", "0.5 W"), (1e-7, "W", "0.1 uW"),
+     (500.0, "m", "500 m"), (1.38e-23, "J/K", "1.38e-23 J/K"), (3971.7, "1", "3971.7")],
+)
+def test_readable_format(value, canonical, text):
+    assert units.format_quantity(value, canonical, "auto") == text
