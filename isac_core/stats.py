@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import bdtr, bdtrc, ndtri
 
 __all__ = [
     "Moments",
@@ -109,13 +109,15 @@ def bonferroni_z(n_markers: int, family_alpha: float = FAMILY_ALPHA) -> float:
 
 
 def _binomial_p_values(a, m, n):
-    """Exact two-sided p-values of success fractions ``m`` under ``Binomial(n, a)``."""
-    from scipy.stats import binom
+    """Exact two-sided p-values of success fractions ``m`` under ``Binomial(n, a)``.
 
+    ``P(K <= k)`` and ``P(K >= k)`` from the binomial CDFs of :mod:`scipy.special`.
+    """
     a = np.clip(a, 0.0, 1.0)
-    k = np.rint(m * n)
-    lower = binom.cdf(k, n, a)
-    upper = binom.sf(k - 1, n, a)
+    n = np.asarray(n).astype(np.int64)
+    k = np.rint(m * n).astype(np.int64)
+    lower = bdtr(k, n, a)
+    upper = np.where(k >= 1, bdtrc(np.maximum(k - 1, 0), n, a), 1.0)
     return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
 
 

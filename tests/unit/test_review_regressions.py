@@ -179,3 +179,14 @@ def test_stale_chunk_store_is_refused(workdir):
     changed = dataclasses.replace(spec, fixed={**spec.fixed, "alpha": 3.0})
     with pytest.raises(ValueError, match="another configuration or kernel code"):
         pipeline.aggregate_figure(changed, paths["chunks"], paths["dataset"])
+
+
+def test_binomial_p_values_match_scipy_stats():
+    from scipy.stats import binom
+
+    for n in (1, 10, 27778):
+        for a in (0.0, 1e-6, 0.3, 0.999993, 1.0):
+            k = np.arange(0, min(n, 200) + 1)
+            ref = np.minimum(1, 2 * np.minimum(binom.cdf(k, n, a), binom.sf(k - 1, n, a)))
+            got = stats._binomial_p_values(np.full(k.shape, a), k / n, np.full(k.shape, float(n)))
+            np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-300)
