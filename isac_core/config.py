@@ -415,7 +415,11 @@ def _schema_problems(data, schema, path, figure_of):
             continue
         figure, key_parts = figure_of(parts)
         key = ".".join(key_parts) or "(top level)"
-        problems.append(f"{_where(path, figure, key)}: {err.message}")
+        message = err.message
+        if err.validator == "oneOf" and err.schema.get("description"):
+            # jsonschema's "is valid under each of" / "not valid under any" lists whole schemas
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
+        problems.append(f"{_where(path, figure, key)}: {message}")
     return problems
 
 

@@ -190,3 +190,19 @@ def test_binomial_p_values_match_scipy_stats():
             ref = np.minimum(1, 2 * np.minimum(binom.cdf(k, n, a), binom.sf(k - 1, n, a)))
             got = stats._binomial_p_values(np.full(k.shape, a), k / n, np.full(k.shape, float(n)))
             np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("fn", "fragment"),
+    [
+        (lambda d: d["figures"]["fig3"]["grid"].update(p_s=None), "exactly one of values, range, linspace"),
+        (lambda d: d["figures"]["fig3"]["plot"].update(x={"param": "p_s", "metric": "p_det"}),
+         "exactly one of param (a grid dimension) or metric"),
+        (lambda d: d["figures"]["fig3"]["grid"].update(p_s={"values": [1], "range": [0, 1, 1]}),
+         "exactly one of values, range, linspace or geomspace"),
+    ],
+)
+def test_one_of_errors_say_what_is_allowed(workdir, fn, fragment):
+    mutate(workdir, fn)
+    text = problems(workdir)
+    assert fragment in text and "valid under each of" not in text, text
