@@ -15,7 +15,7 @@ tested under the hypothesis that ``a`` is right, with a per-marker level
 * probabilities: the success count is ``Binomial(n, a)`` under the hypothesis, and
   the exact two-sided binomial test is used. Where ``n a (1 - a)`` is large this is
   ``|a - m| <= z SE`` with ``SE = sqrt(a (1 - a) / n)`` and
-  ``z = Phi^-1(1 - family_alpha / (2 N))`` (3.48 for 25 markers, 3.89 for 100); in
+  ``z = Phi^-1(1 - family_alpha / (2 N))`` (3.54 for 25 markers, 3.89 for 100); in
   the tails (``P`` near 0 or 1) it stays exact where the normal band would be wrong;
 * means: ``|a - m| <= z SE + approx`` with the sample standard error.
 

@@ -200,7 +200,7 @@ def detection_probability(
 ):
     r"""Probability of detection for an SINR threshold (Theorem 1, eq. (5)).
 
-    Evaluated in the reduced form (errata notes)
+    Evaluated in the reduced form (docs/errata.md)
 
     .. math::
 
@@ -265,7 +265,7 @@ def detection_probability_rate(
 
     As :func:`detection_probability` with ``gamma_s`` from eq. (6) and
     ``N_0 = noise_density * B_s``, but with the noise term computed from the
-    bandwidth-free product (errata notes)
+    bandwidth-free product (docs/errata.md)
 
     .. math::
 
@@ -328,7 +328,7 @@ def coverage_probability(gamma_c, *, p_c, m, alpha, R, G_t, G_r, noise_power, co
     r"""Probability of coverage for an SINR threshold (Theorem 2, eq. (11) corrected).
 
     With ``u = (r_0/R)^2`` (uniform on ``(0, 1)``) the corrected eq. (11)
-    (errata notes, derived from eqs. (12)-(15)) reads
+    (docs/errata.md, derived from eqs. (12)-(15)) reads
 
     .. math::
 
@@ -415,7 +415,7 @@ def simulate_detection(
     rng, n_trials, gamma_s, *, D, p_s, n, alpha, R, sigma_mean, G_t, G_r, wavelength,
     noise_power, count="fixed"
 ):
-    """Monte Carlo detection events ``SINR_s > gamma_s`` (eqs. (1)-(3), errata notes).
+    """Monte Carlo detection events ``SINR_s > gamma_s`` (eqs. (1)-(3), docs/errata.md).
 
     Per trial: ``sigma ~ Exp(mean sigma_bar)`` (eq. (2)), then exactly ``n``
     (``count="fixed"``) or Poisson(``n``) interferers uniform in the disk with
@@ -453,7 +453,7 @@ def simulate_detection(
 def simulate_coverage(
     rng, n_trials, gamma_c, *, p_c, m, alpha, R, G_t, G_r, noise_power, count="fixed"
 ):
-    """Monte Carlo coverage events ``SINR_c > gamma_c`` (eq. (4), errata notes).
+    """Monte Carlo coverage events ``SINR_c > gamma_c`` (eq. (4), docs/errata.md).
 
     Per trial: ``r_0 = R sqrt(U_0)`` and ``h_0 ~ Exp(1)`` for the desired link,
     then exactly ``m - 1`` (``count="fixed"``) or Poisson(``m - 1``) interferers
@@ -546,19 +546,22 @@ def _p_c_analytic(params: Mapping[str, object]) -> np.ndarray:
     return np.where(B_c > 0, p, 0.0)
 
 
+def _events(kernel, rng, n_trials, params, gamma, bandwidth, args):
+    """Run a Monte Carlo kernel; no bandwidth (``B = 0``) means no success (rate 0)."""
+    if not bandwidth > 0:
+        return np.zeros((int(n_trials), np.shape(gamma)[0]), dtype=bool)
+    return kernel(rng, n_trials, gamma, noise_power=float(_noise(params, bandwidth)),
+                  count=_count_model(params), **{k: float(v) for k, v in args.items()})
+
+
 def _p_d_simulate(rng, n_trials, params: Mapping[str, object]) -> np.ndarray:
     """Detection events; thresholds (``gamma_s`` or ``zeta_s``) arrive as 1-D arrays."""
     B_s = float(params["B_s"])
     if params.get("gamma_s") is not None:
         gamma = np.asarray(params["gamma_s"], dtype=float)
     else:
-        gamma = rate_to_sinr_threshold_sensing(params["zeta_s"], B_s, params["T"],
-                                               params["delta"])
-    if not B_s > 0:
-        return np.zeros((int(n_trials), gamma.shape[0]), dtype=bool)
-    args = {k: float(v) for k, v in _sensing_args(params).items()}
-    return simulate_detection(rng, n_trials, gamma, noise_power=float(_noise(params, B_s)),
-                              count=_count_model(params), **args)
+        gamma = rate_to_sinr_threshold_sensing(params["zeta_s"], B_s, params["T"], params["delta"])
+    return _events(simulate_detection, rng, n_trials, params, gamma, B_s, _sensing_args(params))
 
 
 def _p_c_simulate(rng, n_trials, params: Mapping[str, object]) -> np.ndarray:
@@ -568,11 +571,7 @@ def _p_c_simulate(rng, n_trials, params: Mapping[str, object]) -> np.ndarray:
         gamma = np.asarray(params["gamma_c"], dtype=float)
     else:
         gamma = rate_to_sinr_threshold_comm(params["zeta_c"], B_c)
-    if not B_c > 0:
-        return np.zeros((int(n_trials), gamma.shape[0]), dtype=bool)
-    args = {k: float(v) for k, v in _comm_args(params).items()}
-    return simulate_coverage(rng, n_trials, gamma, noise_power=float(_noise(params, B_c)),
-                             count=_count_model(params), **args)
+    return _events(simulate_coverage, rng, n_trials, params, gamma, B_c, _comm_args(params))
 
 
 # --------------------------------------------------------------------------
