@@ -267,6 +267,7 @@ class FigureSpec:
     seed: int
     plot: dict = field(default_factory=dict)
     checks: tuple = ()
+    agreement: dict = field(default_factory=dict)
     source: str = ""
     paper_title: str = ""
     paper_reference: str = ""
@@ -312,6 +313,7 @@ class FigureSpec:
             "seed": self.seed,
             "plot": self.plot,
             "checks": list(self.checks),
+            "agreement": dict(self.agreement),
             "source": self.source,
             "paper_title": self.paper_title,
             "paper_reference": self.paper_reference,
@@ -337,6 +339,7 @@ class FigureSpec:
             seed=d["seed"],
             plot=d.get("plot", {}),
             checks=tuple(d.get("checks", ())),
+            agreement=dict(d.get("agreement", {})),
             source=d.get("source", ""),
             paper_title=d.get("paper_title", ""),
             paper_reference=d.get("paper_reference", ""),
@@ -346,11 +349,12 @@ class FigureSpec:
         """SHA-256 of what the figure's numbers depend on.
 
         Model, metrics, grid, fixed and derived parameters, Monte Carlo settings and
-        seed; not the titles, plot, checks or chunking, which change no number.
+        seed; not the titles, plot, checks, agreement allowances or chunking, which
+        change no number.
         """
         d = self.to_dict()
-        for key in ("title", "caption", "plot", "checks", "chunk_size", "source", "paper_title",
-                    "paper_reference"):
+        for key in ("title", "caption", "plot", "checks", "agreement", "chunk_size", "source",
+                    "paper_title", "paper_reference"):
             d.pop(key)
         for axis in d["axes"]:
             axis.pop("display_units")
@@ -685,12 +689,35 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     if "curves" in plot and plot["curves"] not in dims:
         problems.append(f"{W('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
     problems.extend(_check_plot_layout(plot, axes, W))
+    problems.extend(_check_series(plot, fig, model, mc.get("enabled", True), W))
+
+    agreement = {}
+    for name, entry in fig.get("agreement", {}).items():
+        metric = model.metrics.get(name)
+        if name not in fig["metrics"] or metric is None:
+            problems.append(f"{W('agreement.' + name)}: {name!r} is not among the figure's metrics")
+        elif metric.analytic is None or metric.simulate is None:
+            problems.append(f"{W('agreement.' + name)}: {name!r} is not both computed and simulated, "
+                            "so it has no analytic vs Monte Carlo test")
+        else:
+            agreement[name] = dict(entry)
 
     checks = []
     for i, check in enumerate(fig.get("checks", [])):
         where = f"checks[{i}]"
-        if check["metric"] not in fig["metrics"]:
-            problems.append(f"{W(where + '.metric')}: {check['metric']!r} is not among the figure's metrics")
+        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus"))):
+            if ref is None:
+                continue
+            if ref["metric"] not in fig["metrics"]:
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not among the figure's metrics")
+                continue
+            need = ref.get("show", "mc" if check["kind"] == "invariance" else "analytic")
+            metric = model.metrics[ref["metric"]]
+            if need == "analytic" and metric.analytic is None and check["kind"] != "invariance":
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} has no analytic kernel; "
+                                "use show: mc")
+            if need == "mc" and metric.simulate is None:
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not simulated; use show: analytic")
         resolved_at = {}
         for name, value in check.get("at", {}).items():
             if name not in dims:
@@ -729,6 +756,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         seed=int(seed),
         plot=plot,
         checks=tuple(checks),
+        agreement=agreement,
         source=shown,
         paper_title=data.get("title", ""),
         paper_reference=data.get("reference", ""),
@@ -750,7 +778,40 @@ def _check_plot_layout(plot, axes, W):
         return [f"{W('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
     if "metric" in x and len(free) > 1:
         return [f"{W('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
+    if "metric" in x and plot.get("series"):
+        return [f"{W('plot.series')}: series apply to line plots (x a parameter), not to trade-off plots"]
     return []
+
+
+def _check_series(plot, fig, model, mc_enabled, W):
+    """Each series names a figure metric with the kernel it shows, in the y axis' units."""
+    problems = []
+    y = plot["y"].get("metric")
+    if y not in model.metrics:
+        return problems  # reported with the plot axes
+    x = plot["x"].get("metric")
+    for name in (x, y) if x else ():
+        if name in model.metrics and model.metrics[name].analytic is None:
+            problems.append(f"{W('plot')}: trade-off plots trace analytic values; {name!r} has none")
+    for i, series in enumerate(plot.get("series", [])):
+        where = W(f"plot.series[{i}]")
+        name = series["metric"]
+        if name not in fig["metrics"] or name not in model.metrics:
+            problems.append(f"{where}.metric: {name!r} is not among the figure's metrics")
+            continue
+        metric = model.metrics[name]
+        if series["show"] == "analytic" and metric.analytic is None:
+            problems.append(f"{where}.show: {name!r} has no analytic kernel; use show: mc")
+        if series["show"] == "mc" and (metric.simulate is None or not mc_enabled):
+            problems.append(f"{where}.show: {name!r} has no Monte Carlo estimates in this figure")
+        if series["show"] == "analytic" and series.get("style") == "markers":
+            problems.append(f"{where}.style: markers are for Monte Carlo estimates; use a line style")
+        if metric.units != model.metrics[y].units:
+            problems.append(f"{where}.metric: {name!r} is in {metric.units!r}, the y axis "
+                            f"({y!r}) in {model.metrics[y].units!r}")
+    if not plot.get("series") and y in model.metrics and model.metrics[y].analytic is None and not mc_enabled:
+        problems.append(f"{W('plot.y')}: {y!r} has no analytic kernel and Monte Carlo is disabled")
+    return problems
 
 
 def _check_check(check, at, axes, params, where):
@@ -758,13 +819,30 @@ def _check_check(check, at, axes, params, where):
     sizes = {a.name: a.values.size for a in axes}
     kind = check["kind"]
     needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
-              "monotone": {"along"}}[kind]
+              "monotone": {"along"}, "difference": {"minus", "statistic", "bounds"},
+              "invariance": {"across", "tolerance"}}[kind]
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
+    allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds"},
+               "invariance": {"across"}}.get(kind, set())
+    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across")
+                   if k in check and k not in allowed)
+    if extra:
+        return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
     along = check.get("along")
     if along is not None and along not in sizes:
         return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+    if kind == "difference":
+        lo, hi = check["bounds"]
+        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
+    if kind == "invariance":
+        across = check["across"]
+        if across not in sizes:
+            return [f"{where}.across: {across!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+        if sizes[across] < 2:
+            return [f"{where}.across: {across!r} has a single value; nothing to compare"]
+        return [f"{where}.at: invariance checks apply to the whole grid; remove 'at'"] if check.get("at") else []
     if kind == "monotone":
         return [f"{where}.at: monotone checks apply to every curve; remove 'at'"] if check.get("at") else []
     if along in check.get("at", {}):

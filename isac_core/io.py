@@ -51,8 +51,11 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
     for m in spec.metrics:
         metric = model.metrics[m]
         base = {"units": metric.units, "reference": metric.reference}
-        out[m] = (spec.dims, flat[m].reshape(shape), {
-            **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic"})
+        if metric.analytic is not None:
+            out[m] = (spec.dims, flat[m].reshape(shape), {
+                **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic"})
+        if metric.simulate is None:
+            continue
         out[f"{m}_mc"] = (spec.dims, flat[f"{m}_mc"].reshape(shape), {
             **base, "long_name": f"{metric.long_name} (Monte Carlo)", "method": "monte carlo",
             "estimator": "success fraction" if metric.kind == "probability" else "sample mean"})
@@ -79,7 +82,10 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
     from .sweep import state_points
 
     total = int(np.prod(spec.shape))
-    names = [*spec.metrics, *(f"{m}_mc" for m in spec.metrics), *(f"{m}_mc_se" for m in spec.metrics)]
+    metrics = spec.model.metrics
+    names = [m for m in spec.metrics if metrics[m].analytic is not None]
+    names += [f"{m}{suffix}" for m in spec.metrics if metrics[m].simulate is not None
+              for suffix in ("_mc", "_mc_se")]
     flat = {k: np.full(total, np.nan) for k in names}
     flat["n_mc"] = np.zeros(total, np.int64)
     seen = np.zeros(total, bool)

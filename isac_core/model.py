@@ -20,6 +20,10 @@ defaults and admissible ranges) and the metrics it can evaluate. Every
     sweep, and the result at one threshold is the same whichever other
     thresholds are evaluated alongside it.
 
+A metric may have only one of the two kernels: an analytic-only metric (a
+paper's printed formula drawn for comparison) or a simulation-only metric (an
+empirical distribution, or a Monte Carlo reference line for a conjecture).
+
 Parameters whose ``default`` is ``None`` are optional: they reach the kernels only
 when a figure sets them (for example a threshold given as an SINR instead of a
 rate).
@@ -121,10 +125,12 @@ class Metric:
     ----------
     units, long_name : str
         Labels of the output.
-    analytic : callable
-        Closed form / quadrature kernel (see module docstring).
-    simulate : callable
-        Monte Carlo kernel (see module docstring).
+    analytic : callable or None
+        Closed form / quadrature kernel (see module docstring); ``None`` for a
+        simulation-only metric.
+    simulate : callable or None
+        Monte Carlo kernel (see module docstring); ``None`` for an analytic-only
+        metric.
     kind : {"probability", "mean"}
         ``probability``: per-trial observations are Bernoulli and the standard
         error is the binomial one. ``mean``: sample mean and sample standard error.
@@ -139,12 +145,16 @@ class Metric:
 
     units: str
     long_name: str
-    analytic: AnalyticKernel
+    analytic: AnalyticKernel | None = None
     simulate: SimulateKernel | None = None
     kind: Literal["probability", "mean"] = "probability"
     shared_sample_parameters: tuple[str, ...] = ()
     reference: str = ""
     symbol: str = ""
+
+    def __post_init__(self):
+        if self.analytic is None and self.simulate is None:
+            raise ValueError(f"metric {self.long_name!r} needs an analytic or a simulate kernel")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Two layouts cover the papers' figures:
 
 * **line**: ``x`` is a swept parameter, ``y`` a metric; one curve per value of
-  ``curves``;
+  ``curves`` (one colour each). Optional ``series`` draw several metrics on the
+  same axes, each with its own line style (a paper's printed formula dashed next
+  to the corrected one, an empirical distribution as a line, ...);
 * **parametric**: ``x`` and ``y`` are both metrics, traced along the remaining
   swept parameter (trade-off regions); one curve per value of ``curves``.
 
@@ -26,9 +28,11 @@ import xarray as xr  # noqa: E402
 from .config import FigureSpec  # noqa: E402
 from .units import format_quantity, from_canonical  # noqa: E402
 
-__all__ = ["render", "save", "curve_label"]
+__all__ = ["render", "save", "curve_label", "plot_series"]
 
 Z95 = 1.959963984540054
+
+_LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
 
 
 def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
@@ -81,6 +85,49 @@ def _squeeze_other(sub: xr.Dataset, keep: str):
     return sub.isel({d: 0 for d in extra})
 
 
+def plot_series(spec: FigureSpec) -> list[dict]:
+    """What a line plot draws: ``{metric, show, style, label}`` per series.
+
+    Without a ``series`` entry in the plot specification, the y metric's
+    analytic values are a solid line and its Monte Carlo estimates markers.
+    """
+    if spec.plot.get("series"):
+        return [dict(s) for s in spec.plot["series"]]
+    name = spec.plot["y"]["metric"]
+    metric = spec.model.metrics[name]
+    out = []
+    if metric.analytic is not None:
+        out.append({"metric": name, "show": "analytic", "style": "solid", "label": "analytic"})
+    if metric.simulate is not None and spec.mc_enabled:
+        out.append({"metric": name, "show": "mc", "style": "markers", "label": "Monte Carlo (95 % CI)"})
+    return out
+
+
+def _draw_series(ax, x, sub, ds, ys, spec, series, color):
+    metric, style = series["metric"], series.get("style", "solid" if series["show"] == "analytic" else "markers")
+    if series["show"] == "analytic":
+        ax.plot(x, _display(sub[metric].values, ds, {**ys, "metric": metric}, spec), color=color,
+                ls=_LINESTYLES.get(style, "-"), lw=1.2)
+        return
+    mk = sub["n_mc"].values > 0
+    if not mk.any():
+        return
+    y_mc = _display(sub[metric + "_mc"].values, ds, {**ys, "metric": metric}, spec)[mk]
+    y_err = Z95 * _display(sub[metric + "_mc_se"].values, ds, {**ys, "metric": metric}, spec)[mk]
+    if style == "markers":
+        ax.errorbar(x[mk], y_mc, yerr=y_err, fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+    else:  # an empirical curve: a line with its 95 % band
+        ax.plot(x[mk], y_mc, color=color, ls=_LINESTYLES[style], lw=1.2)
+        ax.fill_between(x[mk], y_mc - y_err, y_mc + y_err, color=color, alpha=0.2, lw=0)
+
+
+def _series_handle(series, color="0.3"):
+    style = series.get("style", "solid" if series["show"] == "analytic" else "markers")
+    if style == "markers":
+        return plt.Line2D([], [], color=color, marker="o", mfc="none", ls="none", label=series["label"])
+    return plt.Line2D([], [], color=color, ls=_LINESTYLES[style], label=series["label"])
+
+
 def render(ds: xr.Dataset, spec: FigureSpec):
     """Draw the figure described by ``spec.plot`` from the figure dataset.
 
@@ -94,6 +141,7 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     along = None
     if parametric:
         along = next(d for d in spec.dims if d != plot.get("curves"))
+    series_list = [] if parametric else plot_series(spec)
     fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     for i, (value, sub) in enumerate(_curves(ds, spec)):
         color = f"C{i}"
@@ -116,15 +164,10 @@ def render(ds: xr.Dataset, spec: FigureSpec):
         else:
             sub = _squeeze_other(sub, xs["param"])
             x = _display(sub[xs["param"]].values, ds, xs, spec)
-            metric = ys["metric"]
-            y = _display(sub[metric].values, ds, ys, spec)
-            ax.plot(x, y, color=color, label=label)
-            mk = sub["n_mc"].values > 0
-            if mk.any():
-                y_mc = _display(sub[metric + "_mc"].values, ds, ys, spec)
-                y_err = Z95 * _display(sub[metric + "_mc_se"].values, ds, ys, spec)
-                ax.errorbar(x[mk], y_mc[mk], yerr=y_err[mk], fmt="o", mfc="none", color=color, ms=5,
-                            capsize=2, lw=0.8)
+            for j, series in enumerate(series_list):
+                _draw_series(ax, x, sub, ds, ys, spec, series, color if label is not None else f"C{j}")
+            if label is not None:
+                ax.plot([], [], color=color, label=label)
     for axis_spec, set_label, set_scale, set_lim in (
         (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim),
         (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim),
@@ -136,10 +179,15 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     ax.grid(True, alpha=0.3)
     ax.set_title(spec.title, fontsize=10)
     handles, labels = ax.get_legend_handles_labels()
-    marker = plt.Line2D([], [], color="0.3", marker="o", mfc="none", ls="none",
-                        label="Monte Carlo (95 % CI)")
-    line = plt.Line2D([], [], color="0.3", label="analytic")
-    ax.legend(handles=[*handles, line, marker], fontsize=8, loc="best")
+    if parametric:
+        keys = [{"show": "analytic", "style": "solid", "label": "analytic"},
+                {"show": "mc", "style": "markers", "label": "Monte Carlo (95 % CI)"}]
+        handles += [_series_handle(k) for k in keys]
+    elif plot.get("curves") is None:
+        handles += [_series_handle(sr, f"C{j}") for j, sr in enumerate(series_list)]
+    else:
+        handles += [_series_handle(sr) for sr in series_list]
+    ax.legend(handles=handles, fontsize=8, loc=plot.get("legend", "best"))
     note = plot.get("note")
     footer = (f"isac-sweep {ds.attrs.get('isac_core_version', '?')} | commit "
               f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') is True else ''}"

@@ -45,7 +45,10 @@ def kernel_digest(model_module: str) -> str:
     re-runs the sweeps (and a stale chunk store is recognised as such).
     """
     package = Path(__file__).resolve().parent
-    files = [package / "models" / f"{model_module}.py", *(package / f"{m}.py" for m in _KERNEL_MODULES)]
+    module = package / "models" / model_module
+    # a model is one module or a package of modules
+    own = sorted(module.glob("*.py")) if module.is_dir() else [package / "models" / f"{model_module}.py"]
+    files = [*own, *(package / f"{m}.py" for m in _KERNEL_MODULES)]
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode())

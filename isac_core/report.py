@@ -69,6 +69,25 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 worst = c["worst_violation"]
                 ours = "NaN on a curve" if worst is None else f"worst step {worst:.1e}"
                 expected, tol = c.get("direction", ""), "-"
+            elif c["kind"] == "difference":
+                rel = "relative " if c.get("relative") else ""
+                what = (f"{c['statistic']} of {rel}{c['metric']} ({c.get('show', 'analytic')}) − "
+                        f"{c['minus']['metric']} ({c['minus'].get('show', 'analytic')})")
+                expected, tol = f"{what} in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]", "-"
+                if c.get("statistic") == "range" and "min" in c:
+                    ours = f"{_fmt(c['min'])} to {_fmt(c['max'])}"
+                else:
+                    ours = _fmt(c.get("value")) + (f" at {c['where']}" if c.get("where") else "")
+            elif c["kind"] == "invariance":
+                expected = f"no change across {c['across']}"
+                tol = f"analytic spread ≤ {c['tolerance']:g}; MC pairwise ≤ z·SE"
+                parts = []
+                if "analytic_spread" in c:
+                    parts.append(f"analytic spread {c['analytic_spread']:.1e}")
+                if "mc_max_z" in c:
+                    parts.append(f"MC max |Δ| {c['mc_max_abs_diff']:.4f} = {c['mc_max_z']:.2f} SE "
+                                 f"(z ≤ {c['mc_z_tolerance']:.2f}, {c['mc_pairs_tested']} pairs)")
+                ours = "; ".join(parts)
             else:
                 unit = f" {c['units']}" if c.get("units") else ""
                 expected, ours, tol = f"{c['expected']}{unit}", _fmt(c.get("analytic")), c["tolerance"]

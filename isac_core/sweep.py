@@ -228,8 +228,9 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     Returns
     -------
     dict
-        ``point``, per metric ``<m>``, ``<m>_mc``, ``<m>_mc_se``, and ``n_mc``:
-        1-D arrays over the chunk's points.
+        ``point``, per metric ``<m>`` (if it has an analytic kernel), ``<m>_mc``
+        and ``<m>_mc_se`` (if it has a simulate kernel), and ``n_mc``: 1-D arrays
+        over the chunk's points.
     """
     model = get_model(task["model"])
     points = {k: np.asarray(v, float) for k, v in task["points"].items()}
@@ -247,10 +248,11 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     # Task names are content digests: a shared dask.distributed scheduler keeps one result per
     # name across all its clients, so names must differ whenever inputs differ.
     for metric in task["metrics"]:
-        graph[("analytic", metric)] = dask.delayed(_analytic, pure=True)(
-            task["model"], metric, full,
-            dask_key_name=f"analytic-{metric}-{tokenize(task['model'], metric, full)}",
-        )
+        if model.metrics[metric].analytic is not None:
+            graph[("analytic", metric)] = dask.delayed(_analytic, pure=True)(
+                task["model"], metric, full,
+                dask_key_name=f"analytic-{metric}-{tokenize(task['model'], metric, full)}",
+            )
         if model.metrics[metric].simulate is None:
             continue
         for members, scalars, shared, stream in _curves(model, metric, task, mask):
@@ -295,9 +297,11 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
 
     out = {"point": points["point"].astype(np.int64), "n_mc": np.zeros(n, np.int64)}
     for metric in task["metrics"]:
-        out[metric] = results[("analytic", metric)]
-        out[f"{metric}_mc"] = np.full(n, np.nan)
-        out[f"{metric}_mc_se"] = np.full(n, np.nan)
+        if model.metrics[metric].analytic is not None:
+            out[metric] = results[("analytic", metric)]
+        if model.metrics[metric].simulate is not None:
+            out[f"{metric}_mc"] = np.full(n, np.nan)
+            out[f"{metric}_mc_se"] = np.full(n, np.nan)
     for metric, members, names in plan:
         combined = stats.combine(results[nm] for nm in names)
         mean, se = stats.estimate(combined, model.metrics[metric].kind)

@@ -1,7 +1,8 @@
 """Physical units: the one place where values are converted.
 
 Every parameter of every model has a *canonical* unit (SI, linear): ``W``, ``Hz``,
-``m``, ``m^2``, ``s``, ``K``, ``J/K``, ``bit/s``, ``m^-2`` (densities) or ``1``
+``m``, ``m^2``, ``s``, ``K``, ``J/K``, ``bit/s``, ``nat`` (information per
+channel use; ``bit`` = ln 2 nat), ``m^-2`` (densities) or ``1``
 (dimensionless). Configuration files may write a value in any unit of the same
 family, as a number with a unit string (``"30 dBm"``, ``"10 MHz"``,
 ``"-48 dB"``, ``"0.5 km"``); this module turns it into the canonical value and
@@ -88,6 +89,9 @@ _UNITS: dict[str, _Unit] = {
     "bit/s": _Unit("bit/s"),
     "kbit/s": _Unit("bit/s", 1e3),
     "Mbit/s": _Unit("bit/s", 1e6),
+    # information per channel use (E[ln(1 + SINR)] is in nats)
+    "nat": _Unit("nat"),
+    "bit": _Unit("nat", float(np.log(2.0))),
     # densities (points per area)
     "m^-2": _Unit("m^-2"),
     "km^-2": _Unit("m^-2", 1e-6),

@@ -1,7 +1,10 @@
 """A toy model with known answers, for testing the engine independently of any paper.
 
 X ~ Exponential(mean ``scale``): ``p_exceed`` = P[X > t] = exp(-t / scale) (t shared
-across a curve), ``mean_x`` = E[X] = scale.
+across a curve), ``mean_x`` = E[X] = scale. Three more metrics exercise the engine's
+one-kernel metrics and approximation allowances: ``p_markov`` (analytic only, the
+Markov bound min(1, scale / t)), ``p_exceed_sim`` (simulation only) and
+``p_biased`` (an "approximate" formula 0.02 above the truth, simulated exactly).
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ def _mean_simulate(rng, n_trials, p):
     return rng.exponential(p["scale"], size=(n_trials, 1))
 
 
+def _markov(p):
+    t = np.asarray(p["t"], float)
+    with np.errstate(divide="ignore"):
+        return np.minimum(1.0, np.asarray(p["scale"], float) / t)
+
+
+def _biased(p):
+    return np.minimum(_p_analytic(p) + 0.02, 1.0)
+
+
 TOY = Model(
     key="toy",
     title="Exponential toy model",
@@ -41,6 +54,11 @@ TOY = Model(
         "p_exceed": Metric("1", "P[X > t]", _p_analytic, _p_simulate,
                            shared_sample_parameters=("t",), symbol="P"),
         "mean_x": Metric("m", "E[X]", _mean_analytic, _mean_simulate, kind="mean", symbol="E"),
+        "p_markov": Metric("1", "Markov bound on P[X > t]", _markov, symbol="P"),
+        "p_exceed_sim": Metric("1", "P[X > t], simulated", simulate=_p_simulate,
+                               shared_sample_parameters=("t",), symbol="P"),
+        "p_biased": Metric("1", "P[X > t] + 0.02", _biased, _p_simulate, shared_sample_parameters=("t",),
+                           symbol="P"),
     },
 )
 

@@ -1,0 +1,234 @@
+"""Engine features for figures beyond "one analytic line plus markers".
+
+One-kernel metrics (analytic only / simulation only), several series on one axis,
+approximation allowances in the analytic vs Monte Carlo test, and the
+``difference`` and ``invariance`` checks, all on the toy model with known answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from isac_core import stats
+from isac_core.checks import check_figure
+from isac_core.config import ConfigError, load_figure_file
+from isac_core.io import chunk_dataset, figure_dataset
+from isac_core.plotting import plot_series, render
+from isac_core.provenance import kernel_digest
+from isac_core.sweep import chunk_bounds, chunk_task, run_chunk
+from tests.unit.toy import register
+
+BASE = """
+paper: toy
+model: toy
+figures:
+  fig1:
+    title: toy
+    metrics: [p_exceed, p_markov, p_exceed_sim]
+    grid:
+      scale: {values: [1, 2]}
+      t: {linspace: [0.5, 3, 6]}
+    mc: {n_trials: 4000, batch_size: 1000}
+    plot:
+      x: {param: t}
+      y: {metric: p_exceed}
+      curves: scale
+      series:
+        - {metric: p_exceed, show: analytic, style: solid, label: exact}
+        - {metric: p_markov, show: analytic, style: dashed, label: Markov bound}
+        - {metric: p_exceed_sim, show: mc, style: solid, label: simulated}
+        - {metric: p_exceed, show: mc, style: markers, label: MC}
+"""
+
+
+def _load(monkeypatch, tmp_path, text, key="fig1"):
+    register(monkeypatch)
+    path = tmp_path / "toy.yaml"
+    path.write_text(text)
+    return load_figure_file(path, seed=5)[key]
+
+
+def _dataset(spec):
+    chunks = [chunk_dataset(run_chunk(chunk_task(spec, i)), spec.name, i) for i in range(len(chunk_bounds(spec)))]
+    return figure_dataset(spec, chunks, {})
+
+
+def _with(spec, **checks):
+    return dataclasses.replace(spec, **checks)
+
+
+@pytest.fixture
+def fig1(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, BASE)
+    return spec, _dataset(spec)
+
+
+def test_one_kernel_metrics_have_only_their_variables(fig1):
+    spec, ds = fig1
+    assert {"p_exceed", "p_exceed_mc", "p_exceed_mc_se"} <= set(ds.data_vars)
+    assert "p_markov" in ds and "p_markov_mc" not in ds  # analytic only
+    assert "p_exceed_sim_mc" in ds and "p_exceed_sim" not in ds  # simulation only
+    # the simulation-only metric draws its own stream: it estimates the same probability
+    diff = np.abs(ds["p_exceed_sim_mc"] - ds["p_exceed"]).max()
+    se = float(ds["p_exceed_mc_se"].max())
+    assert diff <= stats.bonferroni_z(ds["p_exceed"].size) * np.sqrt(2) * max(se, 1e-3)
+
+
+def test_series_render_with_and_without_curves(fig1):
+    spec, ds = fig1
+    assert [s["metric"] for s in plot_series(spec)] == ["p_exceed", "p_markov", "p_exceed_sim", "p_exceed"]
+    fig = render(ds, spec)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"exact", "Markov bound", "simulated", "MC"} <= set(labels)
+
+
+
+def test_series_without_curves_get_one_colour_each(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, BASE.replace("scale: {values: [1, 2]}", "scale: {values: [2]}")
+                 .replace("      curves: scale\n", ""))
+    ax = render(_dataset(spec), spec).axes[0]
+    colours = {tuple(h.get_color()) if not isinstance(h.get_color(), str) else h.get_color()
+               for h in ax.get_legend().legend_handles}
+    assert len(colours) == 4
+
+
+def test_default_series_is_analytic_line_and_markers(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, BASE.replace("      series:", "      unused:").split("      unused:")[0])
+    assert [(s["metric"], s["show"]) for s in plot_series(spec)] == [("p_exceed", "analytic"), ("p_exceed", "mc")]
+
+
+def test_difference_check_statistics(fig1):
+    spec, ds = fig1
+    markov_minus_exact = (ds["p_markov"] - ds["p_exceed"]).values
+    checks = (
+        # the Markov bound is never below the truth: min >= 0 holds ...
+        {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "min",
+         "bounds": [0.0, 1.0], "at": {}},
+        # ... and a claim that it is tight fails
+        {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "max_abs",
+         "bounds": [0.0, 0.01], "at": {}},
+        {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "range",
+         "bounds": [0.0, 1.0], "at": {"scale": 1.0}},
+        {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "max",
+         "relative": True, "bounds": [0.0, 100.0], "at": {}},
+    )
+    out = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert out[0]["passed"] and out[0]["value"] == pytest.approx(markov_minus_exact.min())
+    assert not out[1]["passed"] and out[1]["value"] == pytest.approx(np.abs(markov_minus_exact).max())
+    assert out[2]["min"] == pytest.approx(markov_minus_exact[0].min())
+    assert out[2]["max"] == pytest.approx(markov_minus_exact[0].max())
+    rel = markov_minus_exact / ds["p_exceed"].values
+    assert out[3]["value"] == pytest.approx(rel.max())
+
+
+def test_difference_check_on_monte_carlo_uses_markers_only(fig1):
+    spec, ds = fig1
+    check = {"kind": "difference", "metric": "p_exceed_sim", "show": "mc", "minus": {"metric": "p_exceed"},
+             "statistic": "max_abs", "bounds": [0.0, 1.0], "at": {}}
+    out = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    expected = np.abs(ds["p_exceed_sim_mc"] - ds["p_exceed"]).max()
+    assert out["value"] == pytest.approx(float(expected))
+    assert out["n_points"] == int((ds["n_mc"] > 0).sum())
+
+
+INVARIANT = """
+paper: toy
+model: toy
+figures:
+  fig1:
+    title: toy
+    metrics: [p_exceed]
+    grid:
+      offset: {values: [0, 1, 2]}
+      t: {values: [0.5, 1, 2]}
+    fixed: {scale: 2}
+    mc: {n_trials: 4000, batch_size: 1000}
+    plot: {x: {param: t}, y: {metric: p_exceed}, curves: offset}
+    checks:
+      - {kind: invariance, metric: p_exceed, across: offset, tolerance: 0}
+"""
+
+
+def test_invariance_check(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, INVARIANT)
+    out = check_figure(_dataset(spec), spec)["checks"][0]
+    # offset does not enter the kernels: analytic spread exactly 0; the MC streams are keyed by
+    # every parameter value, so the three curves are independent estimates of one curve
+    assert out["analytic_spread"] == 0.0 and out["mc_pairs_tested"] == 3 * 3
+    assert out["passed"]
+
+
+def test_invariance_check_detects_dependence(monkeypatch, tmp_path):
+    text = (INVARIANT.replace("offset: {values: [0, 1, 2]}", "scale: {values: [1, 2, 3]}")
+            .replace("fixed: {scale: 2}", "fixed: {offset: 0}")
+            .replace("curves: offset", "curves: scale").replace("across: offset", "across: scale"))
+    spec = _load(monkeypatch, tmp_path, text)
+    out = check_figure(_dataset(spec), spec)["checks"][0]
+    assert out["analytic_spread"] > 0.1 and not out["passed"]
+    assert out["mc_max_z"] > out["mc_z_tolerance"]
+
+
+BIASED = """
+paper: toy
+model: toy
+figures:
+  fig1:
+    title: toy
+    metrics: [p_biased]
+    grid:
+      t: {values: [0.5, 1, 1.5, 2]}
+    mc: {n_trials: 40000, batch_size: 10000}
+    plot: {x: {param: t}, y: {metric: p_biased}}
+"""
+
+
+def test_agreement_allowance(monkeypatch, tmp_path):
+    # the formula is 0.02 off: at 4e4 trials (SE <= 0.0025) the exact test rejects it ...
+    spec = _load(monkeypatch, tmp_path, BIASED)
+    ds = _dataset(spec)
+    strict = check_figure(ds, spec)["agreement"][0]
+    assert not strict["passed"]
+    # ... and a stated allowance of 0.025 for the approximation accepts it, saying why
+    allowance = "    agreement:\n      p_biased: {allowance: 0.025, why: a stated bias}\n"
+    loose_spec = _load(monkeypatch, tmp_path, BIASED + allowance)
+    loose = check_figure(ds, loose_spec)["agreement"][0]
+    assert loose["passed"] and loose["approx_tolerance"] == 0.025
+    assert "a stated bias" in loose["why"] and "0.025" in loose["tolerance"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("{metric: p_markov, show: analytic, style: dashed", "{metric: p_markov, show: mc, style: dashed",
+         "has no Monte Carlo estimates"),
+        ("{metric: p_exceed_sim, show: mc, style: solid", "{metric: p_exceed_sim, show: analytic, style: solid",
+         "has no analytic kernel"),
+        ("{metric: p_exceed, show: analytic, style: solid", "{metric: p_exceed, show: analytic, style: markers",
+         "markers are for Monte Carlo"),
+        ("{metric: p_markov, show: analytic", "{metric: mean_x, show: analytic", "is not among the figure's metrics"),
+        ("    plot:\n", "    agreement:\n      p_markov: {allowance: 0.1, why: x}\n    plot:\n",
+         "is not both computed and simulated"),
+        ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_markov, minus: {metric: p_exceed}, "
+         "statistic: max}\n    plot:\n", "difference checks need bounds"),
+        ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_exceed_sim, minus: {metric: p_exceed}, "
+         "statistic: max, bounds: [0, 1]}\n    plot:\n", "has no analytic kernel; use show: mc"),
+        ("    plot:\n", "    checks:\n      - {kind: invariance, metric: p_exceed, across: offset, tolerance: 0}\n"
+         "    plot:\n", "'offset' is not a grid dimension"),
+        ("    plot:\n", "    checks:\n      - {kind: value, metric: p_exceed, at: {scale: 1, t: 1}, expected: 0.3, "
+         "tolerance: 0.1, bounds: [0, 1]}\n    plot:\n", "value checks do not take bounds"),
+    ],
+)
+def test_validation_of_the_extensions(monkeypatch, tmp_path, old, new, message):
+    assert old in BASE
+    with pytest.raises(ConfigError, match=message):
+        _load(monkeypatch, tmp_path, BASE.replace(old, new, 1))
+
+
+def test_kernel_digest_covers_model_packages():
+    # a model that is a package hashes every module in it
+    assert kernel_digest("sui_coop6g") != kernel_digest("no_such_model")
+    assert kernel_digest("sui_coop6g") != kernel_digest("li_tradeoff")
