@@ -15,6 +15,7 @@ __all__ = ["MODEL_MODULES", "get_model", "available_models"]
 #: model key -> module under isac_core.models
 MODEL_MODULES = {
     "li_tradeoff": "li_tradeoff",
+    "sui_coop6g": "sui_coop6g",
 }
 
 _cache: dict[str, Model] = {}
