@@ -153,6 +153,16 @@ def _crossing_check(ds, spec, check):
 
 
 def _monotone_check(ds, spec, check):
+    """The metric is monotone along a dimension on every curve.
+
+    Analytic values: no step against ``direction`` (beyond rounding); with
+    ``increments: shrinking`` the step sizes must not grow either (diminishing
+    returns). Monte Carlo values (``show: mc``): no step between neighbouring markers
+    goes against ``direction`` by more than the Bonferroni z-quantile times its
+    standard error (a wrong-direction step the sampling noise cannot explain).
+    """
+    if check.get("show") == "mc":
+        return _monotone_mc(ds, check)
     along, metric = check["along"], check["metric"]
     sign = 1.0 if check.get("direction", "increasing") == "increasing" else -1.0
     da = ds[metric].transpose(..., along).values
@@ -162,7 +172,34 @@ def _monotone_check(ds, spec, check):
     scale = np.maximum(np.abs(da[..., 1:]), np.abs(da[..., :-1]))
     violation = np.where(steps < -1e-12 * np.maximum(scale, 1e-300), -steps, 0.0)
     worst = float(violation.max()) if violation.size else 0.0
-    return {"worst_violation": worst, "passed": bool(worst == 0.0)}
+    out = {"worst_violation": worst, "passed": bool(worst == 0.0)}
+    if check.get("increments") == "shrinking":
+        growth = np.diff(steps, axis=-1)
+        step_scale = np.maximum(np.abs(steps[..., 1:]), np.abs(steps[..., :-1]))
+        grew = np.where(growth > 1e-9 * np.maximum(step_scale, 1e-300), growth, 0.0)
+        worst_growth = float(grew.max()) if grew.size else 0.0
+        out.update({"worst_increment_growth": worst_growth,
+                    "passed": bool(out["passed"] and worst_growth == 0.0)})
+    return out
+
+
+def _monotone_mc(ds, check):
+    along, metric = check["along"], check["metric"]
+    sign = 1.0 if check.get("direction", "increasing") == "increasing" else -1.0
+    has = (ds["n_mc"] > 0).transpose(..., along).values
+    mc = ds[f"{metric}_mc"].transpose(..., along).values
+    se = ds[f"{metric}_mc_se"].transpose(..., along).values
+    both = has[..., 1:] & has[..., :-1]
+    if not both.any():
+        return {"worst_z": None, "passed": False, "note": f"no neighbouring Monte Carlo markers along {along}"}
+    steps = (sign * np.diff(mc, axis=-1))[both]
+    sd = np.hypot(se[..., 1:], se[..., :-1])[both]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(steps >= 0, 0.0, -steps / sd)
+    tolerance = stats.bonferroni_z(int(both.sum()))
+    worst = float(np.max(z))
+    return {"worst_z": worst, "z_tolerance": tolerance, "steps_tested": int(both.sum()),
+            "smallest_step": float(steps.min()), "passed": bool(worst <= tolerance)}
 
 
 def _values(ds, metric, show):

@@ -825,8 +825,8 @@ def _check_check(check, at, axes, params, where):
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
     allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds"},
-               "invariance": {"across"}}.get(kind, set())
-    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across")
+               "invariance": {"across"}, "monotone": {"show", "increments"}}.get(kind, set())
+    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -844,7 +844,11 @@ def _check_check(check, at, axes, params, where):
             return [f"{where}.across: {across!r} has a single value; nothing to compare"]
         return [f"{where}.at: invariance checks apply to the whole grid; remove 'at'"] if check.get("at") else []
     if kind == "monotone":
-        return [f"{where}.at: monotone checks apply to every curve; remove 'at'"] if check.get("at") else []
+        if check.get("at"):
+            return [f"{where}.at: monotone checks apply to every curve; remove 'at'"]
+        if check.get("show") == "mc" and "increments" in check:
+            return [f"{where}.increments: applies to analytic values only (remove 'show: mc')"]
+        return []
     if along in check.get("at", {}):
         return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
     unfixed = [d for d, k in sizes.items() if k > 1 and d != along and d not in at]

@@ -16,6 +16,7 @@ image metadata and a footer line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -35,11 +36,17 @@ Z95 = 1.959963984540054
 _LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
 
 
+def _typeset_powers(text: str) -> str:
+    """Unit exponents as mathtext superscripts: ``km^-2`` -> ``km$^{-2}$``."""
+    return re.sub(r"\^(-?\d+)", r"$^{\1}$", text)
+
+
 def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
     """Legend text such as ``D = 20 m``."""
     axis = spec.axis(dim)
     symbol = spec.model.parameters[dim].symbol or dim
-    return f"${symbol}$ = {format_quantity(value, axis.units, axis.display_units, digits=4)}"
+    quantity = format_quantity(value, axis.units, axis.display_units, digits=4)
+    return f"${symbol}$ = {_typeset_powers(quantity)}"
 
 
 def _display(values, ds, axis_spec, spec):
@@ -66,7 +73,7 @@ def _default_label(axis_spec, spec) -> str:
         unit = axis_spec.get("units", m.units)
         name, symbol = m.long_name, m.symbol
     text = name[:1].upper() + name[1:] + (f" ${symbol}$" if symbol else "")
-    return text + (f" ({unit})" if unit != "1" else "")
+    return text + (f" ({_typeset_powers(unit)})" if unit != "1" else "")
 
 
 def _curves(ds, spec):

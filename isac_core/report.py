@@ -65,10 +65,19 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                    "<th>tolerance</th><th>source</th><th>verdict</th></tr>")
         for c in check["checks"]:
             mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
-            if c["kind"] == "monotone":
+            if c["kind"] == "monotone" and c.get("show") == "mc":
+                worst = c["worst_z"]
+                ours = (_e(c.get("note", "")) if worst is None else
+                        f"MC: worst wrong-way step {worst:.2f} SE over {c['steps_tested']} steps")
+                expected = f"{c.get('direction', 'increasing')} along {c['along']} (Monte Carlo)"
+                tol = "-" if worst is None else f"z ≤ {c['z_tolerance']:.2f}"
+            elif c["kind"] == "monotone":
                 worst = c["worst_violation"]
                 ours = "NaN on a curve" if worst is None else f"worst step {worst:.1e}"
-                expected, tol = c.get("direction", ""), "-"
+                if "worst_increment_growth" in c:
+                    ours += f"; worst increment growth {c['worst_increment_growth']:.1e}"
+                shrink = ", shrinking steps" if c.get("increments") == "shrinking" else ""
+                expected, tol = f"{c.get('direction', 'increasing')} along {c['along']}{shrink}", "-"
             elif c["kind"] == "difference":
                 rel = "relative " if c.get("relative") else ""
                 what = (f"{c['statistic']} of {rel}{c['metric']} ({c.get('show', 'analytic')}) − "

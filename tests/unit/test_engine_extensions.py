@@ -172,6 +172,37 @@ def test_invariance_check_detects_dependence(monkeypatch, tmp_path):
     assert out["mc_max_z"] > out["mc_z_tolerance"]
 
 
+def test_monotone_check_with_shrinking_increments(fig1):
+    spec, ds = fig1
+    checks = (
+        # exp(-t/s) falls along t, by ever smaller steps (convex)
+        {"kind": "monotone", "metric": "p_exceed", "along": "t", "direction": "decreasing",
+         "increments": "shrinking", "at": {}},
+        # min(1, s/t) is flat, then falls: its steps grow before they shrink
+        {"kind": "monotone", "metric": "p_markov", "along": "t", "direction": "decreasing",
+         "increments": "shrinking", "at": {}},
+    )
+    convex, markov = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert convex["passed"] and convex["worst_increment_growth"] == 0.0
+    assert markov["worst_violation"] == 0.0  # monotone ...
+    assert not markov["passed"] and markov["worst_increment_growth"] > 0.1  # ... but not with shrinking steps
+
+
+def test_monotone_check_on_monte_carlo(fig1):
+    spec, ds = fig1
+    checks = tuple({"kind": "monotone", "metric": "p_exceed", "show": "mc", "along": "t", "direction": d,
+                    "at": {}} for d in ("decreasing", "increasing"))
+    right, wrong = check_figure(ds, _with(spec, checks=checks))["checks"]
+    # 2 curves x 5 steps between neighbouring markers, tested against the Bonferroni z
+    assert right["passed"] and right["steps_tested"] == 10 and right["worst_z"] == 0.0
+    assert not wrong["passed"] and wrong["worst_z"] > wrong["z_tolerance"]
+    # noise alone: two estimates of one probability never differ by many standard errors
+    flat = dataclasses.replace(spec, checks=({"kind": "monotone", "metric": "p_exceed_sim", "show": "mc",
+                                              "along": "scale", "direction": "increasing", "at": {}},))
+    out = check_figure(ds, flat)["checks"][0]
+    assert out["passed"] and out["smallest_step"] > 0  # larger scale: X exceeds t more often
+
+
 BIASED = """
 paper: toy
 model: toy
@@ -220,6 +251,8 @@ def test_agreement_allowance(monkeypatch, tmp_path):
          "    plot:\n", "'offset' is not a grid dimension"),
         ("    plot:\n", "    checks:\n      - {kind: value, metric: p_exceed, at: {scale: 1, t: 1}, expected: 0.3, "
          "tolerance: 0.1, bounds: [0, 1]}\n    plot:\n", "value checks do not take bounds"),
+        ("    plot:\n", "    checks:\n      - {kind: monotone, metric: p_exceed, along: t, direction: decreasing, "
+         "show: mc, increments: shrinking}\n    plot:\n", "applies to analytic values only"),
     ],
 )
 def test_validation_of_the_extensions(monkeypatch, tmp_path, old, new, message):
