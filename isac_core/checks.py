@@ -157,9 +157,11 @@ def _monotone_check(ds, spec, check):
 
     Analytic values: no step against ``direction`` (beyond rounding); with
     ``increments: shrinking`` the step sizes must not grow either (diminishing
-    returns). Monte Carlo values (``show: mc``): no step between neighbouring markers
+    returns). Monte Carlo values (``show: mc``): no step between consecutive markers
     goes against ``direction`` by more than the Bonferroni z-quantile times its
-    standard error (a wrong-direction step the sampling noise cannot explain).
+    standard error (a wrong-direction step the sampling noise cannot explain); with
+    ``significant: true`` every step must go the stated way by more than that, except
+    steps between markers above ``ignore_above`` (saturated values).
     """
     if check.get("show") == "mc":
         return _monotone_mc(ds, check)
@@ -186,20 +188,33 @@ def _monotone_check(ds, spec, check):
 def _monotone_mc(ds, check):
     along, metric = check["along"], check["metric"]
     sign = 1.0 if check.get("direction", "increasing") == "increasing" else -1.0
-    has = (ds["n_mc"] > 0).transpose(..., along).values
-    mc = ds[f"{metric}_mc"].transpose(..., along).values
-    se = ds[f"{metric}_mc_se"].transpose(..., along).values
-    both = has[..., 1:] & has[..., :-1]
-    if not both.any():
-        return {"worst_z": None, "passed": False, "note": f"no neighbouring Monte Carlo markers along {along}"}
-    steps = (sign * np.diff(mc, axis=-1))[both]
-    sd = np.hypot(se[..., 1:], se[..., :-1])[both]
+    n_along = ds.sizes[along]
+    has = (ds["n_mc"] > 0).transpose(..., along).values.reshape(-1, n_along)
+    mc = ds[f"{metric}_mc"].transpose(..., along).values.reshape(-1, n_along)
+    se = ds[f"{metric}_mc_se"].transpose(..., along).values.reshape(-1, n_along)
+    steps, sds = [], []
+    for row in range(has.shape[0]):  # consecutive markers of each curve (markers may skip grid points)
+        m, e = mc[row, has[row]], se[row, has[row]]
+        keep = np.ones(max(m.size - 1, 0), bool)
+        if "ignore_above" in check:  # saturated markers (e.g. P_c ~ 1) cannot separate
+            keep = np.maximum(m[1:], m[:-1]) <= check["ignore_above"]
+        steps.append((sign * np.diff(m))[keep])
+        sds.append(np.hypot(e[1:], e[:-1])[keep])
+    steps, sd = np.concatenate(steps), np.concatenate(sds)
+    if steps.size == 0:
+        return {"worst_z": None, "passed": False, "note": f"fewer than two Monte Carlo markers along {along}"}
+    tolerance = stats.bonferroni_z(steps.size)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(steps >= 0, 0.0, -steps / sd)
-    tolerance = stats.bonferroni_z(int(both.sum()))
-    worst = float(np.max(z))
-    return {"worst_z": worst, "z_tolerance": tolerance, "steps_tested": int(both.sum()),
-            "smallest_step": float(steps.min()), "passed": bool(worst <= tolerance)}
+        z_steps = np.where(steps == 0, 0.0, steps / sd)
+    out = {"worst_z": float(max(0.0, -z_steps.min())), "z_tolerance": tolerance, "steps_tested": int(steps.size),
+           "smallest_step": float(steps.min()), "smallest_step_z": float(z_steps.min())}
+    if check.get("significant"):
+        # every step must go the stated way by more than z standard errors
+        out["passed"] = bool(z_steps.min() > tolerance)
+    else:
+        # no step may go the wrong way by more than z standard errors
+        out["passed"] = bool(out["worst_z"] <= tolerance)
+    return out
 
 
 def _values(ds, metric, show):
@@ -209,8 +224,18 @@ def _values(ds, metric, show):
     return ds[metric]
 
 
+def _within(ds, within):
+    """The part of the grid whose coordinates lie in the closed ranges ``{dim: (low, high)}``."""
+    for dim, (low, high) in within.items():
+        values = ds[dim].values
+        tol = 1e-12 * max(abs(low), abs(high), 1e-300)
+        ds = ds.isel({dim: np.flatnonzero((values >= low - tol) & (values <= high + tol))})
+    return ds
+
+
 def _difference_check(ds, spec, check):
     sub = _point(ds, check["at"]) if check.get("at") else ds
+    sub = _within(sub, check.get("within", {}))
     minus = check["minus"]
     a = _values(sub, check["metric"], check.get("show", "analytic"))
     b = _values(sub, minus["metric"], minus.get("show", "analytic"))
@@ -269,6 +294,14 @@ def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:
         result = _CHECKS[check["kind"]](ds, spec, check)
         entry = {k: v for k, v in check.items() if k != "at"}
         entry["at"] = _label(spec, check["at"]) if check.get("at") else "every curve"
+        if check.get("within"):
+            ranges = []
+            for d, (low, high) in check["within"].items():
+                axis = spec.axis(d)
+                low_s, high_s = (format_quantity(b, axis.units, axis.display_units, digits=6) for b in (low, high))
+                ranges.append(f"{d} from {low_s} to {high_s}")
+            entry["within"] = "; ".join(ranges)
+            entry["at"] = ("" if entry["at"] == "every curve" else entry["at"] + "; ") + entry["within"]
         entry.update(result)
         checks.append(entry)
     passed = all(a["passed"] for a in agree) and all(c["passed"] for c in checks)

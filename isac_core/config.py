@@ -733,8 +733,27 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
+        resolved_within = {}
+        for name, bounds in check.get("within", {}).items():
+            here = W(f"{where}.within.{name}")
+            if name not in dims:
+                problems.append(f"{here}: {name!r} is not a grid dimension")
+                continue
+            if name in check.get("at", {}):
+                problems.append(f"{here}: {name!r} is fixed by 'at' already")
+                continue
+            low, high = (_quantity(b, params[name], here, problems) for b in bounds)
+            if low is None or high is None:
+                continue
+            if low > high:
+                problems.append(f"{here}: low {bounds[0]!r} is above high {bounds[1]!r}")
+                continue
+            resolved_within[name] = (low, high)
         problems.extend(_check_check(check, resolved_at, axes, params, W(where)))
-        checks.append({**check, "at": resolved_at})
+        resolved = {**check, "at": resolved_at}
+        if "within" in check:
+            resolved["within"] = resolved_within
+        checks.append(resolved)
 
     if problems:
         return None, problems
@@ -824,9 +843,11 @@ def _check_check(check, at, axes, params, where):
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
-    allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds"},
-               "invariance": {"across"}, "monotone": {"show", "increments"}}.get(kind, set())
-    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments")
+    allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
+               "invariance": {"across"},
+               "monotone": {"show", "increments", "significant", "ignore_above"}}.get(kind, set())
+    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
+                               "significant", "ignore_above")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -848,6 +869,9 @@ def _check_check(check, at, axes, params, where):
             return [f"{where}.at: monotone checks apply to every curve; remove 'at'"]
         if check.get("show") == "mc" and "increments" in check:
             return [f"{where}.increments: applies to analytic values only (remove 'show: mc')"]
+        for key in ("significant", "ignore_above"):
+            if key in check and check.get("show") != "mc":
+                return [f"{where}.{key}: applies to Monte Carlo values only (add 'show: mc')"]
         return []
     if along in check.get("at", {}):
         return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]

@@ -68,8 +68,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
             if c["kind"] == "monotone" and c.get("show") == "mc":
                 worst = c["worst_z"]
                 ours = (_e(c.get("note", "")) if worst is None else
-                        f"MC: worst wrong-way step {worst:.2f} SE over {c['steps_tested']} steps")
-                expected = f"{c.get('direction', 'increasing')} along {c['along']} (Monte Carlo)"
+                        f"MC: smallest step {c['smallest_step_z']:.2f} SE over {c['steps_tested']} steps")
+                strict = ", every step significant" if c.get("significant") else ""
+                expected = f"{c.get('direction', 'increasing')} along {c['along']} (Monte Carlo{strict})"
                 tol = "-" if worst is None else f"z ≤ {c['z_tolerance']:.2f}"
             elif c["kind"] == "monotone":
                 worst = c["worst_violation"]

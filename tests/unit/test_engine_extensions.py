@@ -125,6 +125,18 @@ def test_difference_check_statistics(fig1):
     assert out[3]["value"] == pytest.approx(rel.max())
 
 
+def test_difference_check_within_a_range(fig1):
+    spec, ds = fig1
+    check = {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "max_abs",
+             "bounds": [0.0, 1.0], "at": {"scale": 1.0}, "within": {"t": (1.5, 2.5)}}
+    out = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    part = (ds["p_markov"] - ds["p_exceed"]).sel(scale=1.0)
+    part = part.where((part["t"] >= 1.5) & (part["t"] <= 2.5), drop=True)
+    assert out["n_points"] == part.size == 3  # t = 1.5, 2, 2.5 of 0.5, 1, ..., 3
+    assert out["value"] == pytest.approx(float(np.abs(part).max()))
+    assert out["at"] == "scale = 1 m; t from 1.5 m to 2.5 m"
+
+
 def test_difference_check_on_monte_carlo_uses_markers_only(fig1):
     spec, ds = fig1
     check = {"kind": "difference", "metric": "p_exceed_sim", "show": "mc", "minus": {"metric": "p_exceed"},
@@ -201,6 +213,15 @@ def test_monotone_check_on_monte_carlo(fig1):
                                               "along": "scale", "direction": "increasing", "at": {}},))
     out = check_figure(ds, flat)["checks"][0]
     assert out["passed"] and out["smallest_step"] > 0  # larger scale: X exceeds t more often
+    # significant: exp(-t) vs exp(-t/2) at 4000 trials differ by many SE except where both are tiny
+    strict = dict(flat.checks[0], significant=True)
+    out = check_figure(ds, dataclasses.replace(spec, checks=(strict,)))["checks"][0]
+    assert out["passed"] and out["smallest_step_z"] > out["z_tolerance"]
+    # two independent estimates of the same probability are not significantly ordered
+    same = {"kind": "monotone", "metric": "p_exceed", "show": "mc", "along": "t", "direction": "decreasing",
+            "significant": True, "ignore_above": 0.5, "at": {}}
+    out = check_figure(ds, dataclasses.replace(spec, checks=(same,)))["checks"][0]
+    assert out["steps_tested"] < 10  # the markers above 0.5 are skipped
 
 
 BIASED = """
@@ -251,6 +272,10 @@ def test_agreement_allowance(monkeypatch, tmp_path):
          "    plot:\n", "'offset' is not a grid dimension"),
         ("    plot:\n", "    checks:\n      - {kind: value, metric: p_exceed, at: {scale: 1, t: 1}, expected: 0.3, "
          "tolerance: 0.1, bounds: [0, 1]}\n    plot:\n", "value checks do not take bounds"),
+        ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_markov, minus: {metric: p_exceed}, "
+         "statistic: max, bounds: [0, 1], within: {t: [2, 1]}}\n    plot:\n", "low 2 is above high 1"),
+        ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_markov, minus: {metric: p_exceed}, "
+         "statistic: max, bounds: [0, 1], within: {u: [1, 2]}}\n    plot:\n", "'u' is not a grid dimension"),
         ("    plot:\n", "    checks:\n      - {kind: monotone, metric: p_exceed, along: t, direction: decreasing, "
          "show: mc, increments: shrinking}\n    plot:\n", "applies to analytic values only"),
     ],

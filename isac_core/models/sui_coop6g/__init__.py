@@ -55,7 +55,7 @@ PARAMETERS = {
                       symbol=r"\beta", source="paper, Sec. IV"),
     "p_t": Parameter("W", "total transmit power per BS", "1 W", minimum=0.0, exclusive_minimum=True,
                      symbol="p^t", source="paper, Sec. IV"),
-    "p_c": Parameter("W", "communication transmit power per BS", "0.5 W", minimum=0.0, exclusive_minimum=True,
+    "p_c": Parameter("W", "communication transmit power per BS", "0.5 W", minimum=0.0,
                      symbol="p^c", source=_RECON + "; equal split of p^t"),
     "p_s": Parameter("W", "sensing transmit power per BS", "0.5 W", minimum=0.0, exclusive_minimum=True,
                      symbol="p^s", source=_RECON + "; equal split of p^t"),
@@ -201,7 +201,10 @@ def _simulate_p_cov(gains, fading="model"):
 
 def _r_s(form):
     def analytic(params):
-        return sensing.rate_theorem2(_rho(params), params["N"], params["M_t"], params["beta"], form=form)
+        rate = sensing.rate_theorem2(_rho(params), params["N"], params["M_t"], params["beta"], form=form)
+        if form == "printed":  # its density of eta_N degenerates at N = 1 (drawn for N >= 2)
+            rate = np.where(np.asarray(params["N"]) >= 2, rate, np.nan)
+        return rate
 
     return analytic
 
@@ -282,7 +285,8 @@ def _metrics() -> Mapping[str, Metric]:
                          reference="eq. (6) with the exact gain laws of ZF precoding (docs/errata.md)",
                          symbol="R_s"),
         "r_s_printed": Metric("nat", "radar information rate, Theorem 2 as printed", _r_s("printed"),
-                              reference="Theorem 2, eq. (16), as printed with its typos fixed", symbol="R_s"),
+                              reference="Theorem 2, eq. (16), as printed with its typos fixed (N >= 2)",
+                              symbol="R_s"),
         "r_s_nohole": Metric("nat", "radar information rate without the interference hole", _r_s_nohole,
                              reference="Proposition 2 without the hole term J (N = 1 only)", symbol="R_s"),
     }

@@ -127,8 +127,9 @@ def effective_threshold(T, n, M_t, p_c, p_t, a):
         All arguments broadcast.
     """
     Q = np.asarray(M_t, float) - 1.0
-    return (np.asarray(a, float) * np.asarray(n, float) * np.asarray(T, float) * np.asarray(p_t, float)
-            / (Q * np.asarray(p_c, float)))[()]
+    with np.errstate(divide="ignore"):  # p_c = 0: infinite threshold, no coverage
+        return (np.asarray(a, float) * np.asarray(n, float) * np.asarray(T, float) * np.asarray(p_t, float)
+                / (Q * np.asarray(p_c, float)))[()]
 
 
 def _check_beta(beta) -> float:
