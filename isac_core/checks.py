@@ -60,24 +60,31 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
         kind = model.metrics[metric].kind
         allowance = spec.agreement.get(metric, {})
         approx = float(allowance.get("allowance", 0.0))
-        if kind == "probability" and approx == 0.0:
+        relative = float(allowance.get("relative", 0.0))
+        if relative:
+            stated = f"{approx:g} + {relative:g} |analytic|" if approx else f"{relative:g} |analytic|"
+        else:
+            stated = f"{approx:g}"
+        if kind == "probability" and approx == 0.0 and relative == 0.0:
             test = "exact two-sided binomial test of the success count under the analytic value"
             tolerance = (f"p-value >= {stats.FAMILY_ALPHA:g}/{n_markers} "
                          f"(about |analytic - MC| <= {z:.2f} SE)")
         else:
             test = ("normal test with the binomial standard error" if kind == "probability"
                     else "normal test with the sample standard error")
-            tolerance = f"|analytic - MC| <= {approx:g} + {z:.2f} SE" if approx else f"|analytic - MC| <= {z:.2f} SE"
-        if approx:
-            basis = f"the analytic result is an approximation: allowance {approx:g} ({allowance['why']})"
+            tolerance = (f"|analytic - MC| <= {stated} + {z:.2f} SE" if approx or relative
+                         else f"|analytic - MC| <= {z:.2f} SE")
+        if approx or relative:
+            basis = f"the analytic result is an approximation: allowance {stated} ({allowance['why']})"
         else:
             basis = "the analytic result is exact for the simulated model, so no approximation allowance is added"
         for at, sub in _curves(ds, spec):
             mk = sub["n_mc"].values > 0
             if not mk.any():
                 continue
-            res = stats.agreement(sub[metric].values[mk], sub[f"{metric}_mc"].values[mk],
-                                  sub["n_mc"].values[mk], kind=kind, approx=approx,
+            analytic = sub[metric].values[mk]
+            res = stats.agreement(analytic, sub[f"{metric}_mc"].values[mk],
+                                  sub["n_mc"].values[mk], kind=kind, approx=approx + relative * np.abs(analytic),
                                   mc_se=sub[f"{metric}_mc_se"].values[mk], z=z, n_family=n_markers)
             res.update({
                 "metric": metric,
@@ -97,11 +104,11 @@ def _point(ds, at):
 
 def _value_check(ds, spec, check):
     sub = _point(ds, check["at"])
-    extra = [d for d in sub[check["metric"]].dims]
-    if extra:
-        raise ValueError(f"value check at {check['at']} does not fix dims {extra}")
     metric = check["metric"]
     show_mc = check.get("show") == "mc"
+    extra = list(sub[f"{metric}_mc" if show_mc else metric].dims)
+    if extra:
+        raise ValueError(f"value check at {check['at']} does not fix dims {extra}")
     if show_mc and int(sub["n_mc"]) == 0:
         return {"analytic": None, "passed": False, "note": "no Monte Carlo marker at this point"}
     ours = float(sub[f"{metric}_mc"] if show_mc else sub[metric])
@@ -236,10 +243,12 @@ def _within(ds, within):
 def _difference_check(ds, spec, check):
     sub = _point(ds, check["at"]) if check.get("at") else ds
     sub = _within(sub, check.get("within", {}))
-    minus = check["minus"]
     a = _values(sub, check["metric"], check.get("show", "analytic"))
-    b = _values(sub, minus["metric"], minus.get("show", "analytic"))
-    diff = (a - b) / b if check.get("relative") else a - b
+    if "minus" in check:
+        b = _values(sub, check["minus"]["metric"], check["minus"].get("show", "analytic"))
+        diff = (a - b) / b if check.get("relative") else a - b
+    else:  # a statistic of the metric itself
+        diff = a
     values = diff.values[np.isfinite(diff.values)]
     if values.size == 0:
         return {"value": None, "passed": False, "note": "no point where both values exist"}
@@ -282,8 +291,37 @@ def _invariance_check(ds, spec, check):
     return out
 
 
+def _extremum_check(ds, spec, check):
+    """Where each curve has its minimum or maximum along a dimension (grid or marker values)."""
+    along = check["along"]
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    values = _values(sub, check["metric"], check.get("show", "analytic"))
+    low, high = check["location"]
+    other = [d for d in values.dims if d != along]
+    stacked = values.transpose(*other, along).values.reshape(-1, values.sizes[along])
+    coords = values[along].values
+    found, ok = [], True
+    for row in stacked:
+        finite = np.isfinite(row)
+        if not finite.any():
+            found.append(None)
+            ok = False
+            continue
+        pick = np.nanargmin if check["extremum"] == "min" else np.nanargmax
+        loc = float(coords[pick(np.where(finite, row, np.nan))])
+        found.append(loc)
+        ok &= bool(low - 1e-12 * abs(low) <= loc <= high + 1e-12 * abs(high))
+    axis = spec.axis(along)
+    shown = [None if v is None else float(from_canonical(v, axis.units, axis.display_units)) for v in found]
+    curves = [dict(zip(other, idx, strict=True)) for idx in np.ndindex(*[values.sizes[d] for d in other])]
+    labels = [_label(spec, {d: float(values[d].values[i]) for d, i in c.items()}) for c in curves]
+    bounds = [float(from_canonical(b, axis.units, axis.display_units)) for b in (low, high)]
+    return {"locations": dict(zip(labels, shown, strict=True)), "location_shown": bounds,
+            "units": axis.display_units, "passed": ok}
+
+
 _CHECKS = {"value": _value_check, "crossing": _crossing_check, "monotone": _monotone_check,
-           "difference": _difference_check, "invariance": _invariance_check}
+           "difference": _difference_check, "invariance": _invariance_check, "extremum": _extremum_check}
 
 
 def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:

@@ -733,6 +733,12 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
+        if check["kind"] == "extremum" and check.get("along") in params and "location" in check:
+            here = W(f"{where}.location")
+            low, high = (_quantity(b, params[check["along"]], here, problems) for b in check["location"])
+            if low is not None and high is not None and low > high:
+                problems.append(f"{here}: low {check['location'][0]!r} is above high {check['location'][1]!r}")
+            check = {**check, "location": [low, high]}
         resolved_within = {}
         for name, bounds in check.get("within", {}).items():
             here = W(f"{where}.within.{name}")
@@ -838,16 +844,17 @@ def _check_check(check, at, axes, params, where):
     sizes = {a.name: a.values.size for a in axes}
     kind = check["kind"]
     needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
-              "monotone": {"along"}, "difference": {"minus", "statistic", "bounds"},
-              "invariance": {"across", "tolerance"}}[kind]
+              "monotone": {"along"}, "difference": {"statistic", "bounds"},
+              "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum", "location"}}[kind]
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
     allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
                "invariance": {"across"},
-               "monotone": {"show", "increments", "significant", "ignore_above"}}.get(kind, set())
+               "monotone": {"show", "increments", "significant", "ignore_above"},
+               "extremum": {"show", "extremum", "location"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
-                               "significant", "ignore_above")
+                               "significant", "ignore_above", "extremum", "location")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -856,7 +863,13 @@ def _check_check(check, at, axes, params, where):
         return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
     if kind == "difference":
         lo, hi = check["bounds"]
+        if check.get("relative") and "minus" not in check:
+            return [f"{where}.relative: needs 'minus' (relative to which metric?)"]
         return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
+    if kind == "extremum":
+        if along in check.get("at", {}):
+            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+        return []
     if kind == "invariance":
         across = check["across"]
         if across not in sizes:

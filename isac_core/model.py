@@ -39,7 +39,7 @@ import numpy as np
 
 from .units import CANONICAL_UNITS, parse_quantity
 
-__all__ = ["Parameter", "Metric", "Model"]
+__all__ = ["Parameter", "Metric", "Model", "per_distinct", "distinct_sizes"]
 
 AnalyticKernel = Callable[[Mapping[str, object]], np.ndarray]
 SimulateKernel = Callable[[np.random.Generator, int, Mapping[str, object]], np.ndarray]
@@ -181,3 +181,46 @@ class Model:
             if value is not None:
                 out[name] = value
         return out
+
+
+def per_distinct(params: Mapping[str, object], keys, function) -> np.ndarray:
+    """Evaluate a kernel that needs scalar ``keys`` on every group of equal values.
+
+    Analytic kernels receive every parameter as an array over the state points.
+    ``function(scalars, selected)`` is called once per distinct combination of the
+    ``keys`` values, with ``scalars`` mapping each key to its float value and
+    ``selected`` the boolean mask of the state points in that group; it returns the
+    values at those points.
+
+    Returns
+    -------
+    ndarray
+        One value per state point.
+    """
+    keys = tuple(keys)
+    n = max(np.size(params[k]) for k in keys)
+    columns = np.stack([np.broadcast_to(np.asarray(params[k], float), (n,)) for k in keys], axis=1)
+    distinct, group = np.unique(columns, axis=0, return_inverse=True)
+    group = group.ravel()
+    out = np.empty(n)
+    for g, row in enumerate(distinct):
+        selected = group == g
+        out[selected] = function(dict(zip(keys, row.tolist(), strict=True)), selected)
+    return out
+
+
+def distinct_sizes(requested) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct whole values of a shared parameter, and where each request sits among them.
+
+    Simulation kernels that serve several cluster sizes from one set of draws
+    simulate ``sizes`` once and return ``samples[:, index]``.
+
+    Returns
+    -------
+    sizes : ndarray of int
+        Sorted distinct values.
+    index : ndarray of int
+        ``sizes[index]`` equals the requested values.
+    """
+    distinct, index = np.unique(np.asarray(requested, float), return_inverse=True)
+    return distinct.astype(int), index.ravel()

@@ -11,8 +11,9 @@
 * Fast real powers for the Monte Carlo hot loops (:func:`power`,
   :func:`inverse_power`).
 * The non-regularised lower incomplete beta function
-  (:func:`incomplete_beta`), the closed form of the PPP interference integrals
-  under Rayleigh / Gamma fading.
+  (:func:`incomplete_beta`, and :func:`incomplete_beta_split` from an argument
+  and its separately computed complement), the closed form of the PPP
+  interference integrals under Rayleigh / Gamma fading.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "power",
     "inverse_power",
     "incomplete_beta",
+    "incomplete_beta_split",
 ]
 
 
@@ -418,3 +420,31 @@ def incomplete_beta(x, a, b):
     if a.ndim == 0 and b.ndim == 0 and float(a) == 0.5 and float(b) == 0.5:
         return 2.0 * np.arcsin(np.sqrt(x))
     return _sp.betainc(a, b, x) * _sp.beta(a, b)
+
+
+def incomplete_beta_split(x, xc, a, b):
+    r""":math:`B(x; a, b)` from ``x`` and its complement ``xc = 1 - x``, each computed directly.
+
+    Uses :math:`B(a, b) - B(x_c; b, a)` where ``x > 1/2``, so neither end loses
+    accuracy (near ``x = 1`` a direct evaluation, and the arcsin form of
+    :func:`incomplete_beta` in particular, is ill-conditioned). ``a`` and ``b`` are
+    scalars.
+
+    Parameters
+    ----------
+    x, xc : array_like
+        Upper limit in [0, 1] and ``1 - x`` (broadcast together).
+    a, b : float
+        Positive parameters.
+
+    Returns
+    -------
+    ndarray
+    """
+    x = np.asarray(x, float)
+    xc = np.asarray(xc, float)
+    low = x <= 0.5
+    out = np.empty(np.broadcast(x, xc).shape)
+    out[...] = float(_sp.beta(a, b)) - incomplete_beta(np.where(low, 0.0, xc), b, a)
+    np.copyto(out, incomplete_beta(np.where(low, x, 0.0), a, b), where=low)
+    return out

@@ -81,13 +81,20 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 expected, tol = f"{c.get('direction', 'increasing')} along {c['along']}{shrink}", "-"
             elif c["kind"] == "difference":
                 rel = "relative " if c.get("relative") else ""
-                what = (f"{c['statistic']} of {rel}{c['metric']} ({c.get('show', 'analytic')}) − "
-                        f"{c['minus']['metric']} ({c['minus'].get('show', 'analytic')})")
+                what = f"{c['statistic']} of {rel}{c['metric']} ({c.get('show', 'analytic')})"
+                if "minus" in c:
+                    what += f" − {c['minus']['metric']} ({c['minus'].get('show', 'analytic')})"
                 expected, tol = f"{what} in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]", "-"
                 if c.get("statistic") == "range" and "min" in c:
                     ours = f"{_fmt(c['min'])} to {_fmt(c['max'])}"
                 else:
                     ours = _fmt(c.get("value")) + (f" at {c['where']}" if c.get("where") else "")
+            elif c["kind"] == "extremum":
+                low, high = c["location_shown"]
+                unit = "" if c["units"] == "1" else f" {c['units']}"
+                expected = f"{c['extremum']} along {c['along']} in [{low:g}, {high:g}]{unit}"
+                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["locations"].items())
+                tol = "-"
             elif c["kind"] == "invariance":
                 expected = f"no change across {c['across']}"
                 tol = f"analytic spread ≤ {c['tolerance']:g}; MC pairwise ≤ z·SE"

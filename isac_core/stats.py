@@ -138,8 +138,9 @@ def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
     z : float, optional
         Normal quantile for the reported band; by default :func:`bonferroni_z` of
         ``n_family``.
-    approx : float
-        Absolute approximation error allowed on top of the statistical band.
+    approx : float or array_like
+        Absolute approximation error allowed on top of the statistical band
+        (one value, or one per marker).
     family_alpha : float
         Family-wise false-alarm rate.
     n_family : int, optional
@@ -161,9 +162,11 @@ def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
     z = bonferroni_z(n_family, family_alpha) if z is None else z
     finite = np.isfinite(a) & np.isfinite(m)
     n_nan = int((~finite).sum())
+    allow = np.broadcast_to(np.asarray(approx, dtype=float), a.shape)[finite]
     a, m, n = a[finite], m[finite], n[finite]
     diff = np.abs(a - m)
-    excess = np.maximum(diff - approx, 0.0)
+    excess = np.maximum(diff - allow, 0.0)
+    exact = not np.any(allow > 0.0)
     if kind == "probability":
         se = binomial_standard_error(a, n)
     else:
@@ -178,9 +181,9 @@ def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
         "max_abs_diff": float(diff.max()) if diff.size else 0.0,
         "max_z": float(zscore.max()) if zscore.size else 0.0,
         "z_tolerance": float(z),
-        "approx_tolerance": float(approx),
+        "approx_tolerance": float(allow.max()) if allow.size else 0.0,
     }
-    if kind == "probability" and approx == 0.0:
+    if kind == "probability" and exact:
         p = _binomial_p_values(a, m, n) if a.size else np.ones(0)
         out["min_p_value"] = float(p.min()) if p.size else 1.0
         out["p_value_threshold"] = level

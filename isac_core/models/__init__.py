@@ -16,6 +16,7 @@ __all__ = ["MODEL_MODULES", "get_model", "available_models"]
 MODEL_MODULES = {
     "li_tradeoff": "li_tradeoff",
     "sui_coop6g": "sui_coop6g",
+    "meng_coop": "meng_coop",
 }
 
 _cache: dict[str, Model] = {}

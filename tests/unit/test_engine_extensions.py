@@ -224,6 +224,40 @@ def test_monotone_check_on_monte_carlo(fig1):
     assert out["steps_tested"] < 10  # the markers above 0.5 are skipped
 
 
+def test_extremum_check(fig1):
+    spec, ds = fig1
+    # min(1, s/t) - exp(-t/s) peaks inside the grid; exp(-t/s) itself is largest at the first t
+    gap = {"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"}, "statistic": "max",
+           "bounds": [0, 1], "at": {}}
+    checks = (
+        {"kind": "extremum", "metric": "p_exceed", "along": "t", "extremum": "max", "location": [0.5, 0.5], "at": {}},
+        {"kind": "extremum", "metric": "p_exceed", "along": "t", "extremum": "min", "location": [0.5, 2.5], "at": {}},
+        {"kind": "extremum", "metric": "p_exceed", "show": "mc", "along": "t", "extremum": "min",
+         "location": [3, 3], "at": {"scale": 1.0}},
+        gap,
+    )
+    top, wrong, mc, _ = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert top["passed"] and set(top["locations"].values()) == {0.5}
+    assert not wrong["passed"] and set(wrong["locations"].values()) == {3.0}
+    assert mc["passed"] and list(mc["locations"]) == ["all"]
+
+
+def test_value_check_on_a_simulation_only_metric(fig1):
+    spec, ds = fig1
+    point = {"scale": 2.0, "t": 1.0}
+    check = {"kind": "value", "metric": "p_exceed_sim", "show": "mc", "at": point, "expected": float(np.exp(-0.5)),
+             "tolerance": 0.05}
+    out = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    assert out["passed"] and out["mc"] == pytest.approx(float(ds["p_exceed_sim_mc"].sel(point)))
+
+
+def test_difference_check_of_one_metric(fig1):
+    spec, ds = fig1
+    check = {"kind": "difference", "metric": "p_exceed", "statistic": "range", "bounds": [0.0, 1.0], "at": {}}
+    out = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    assert out["passed"] and out["min"] == pytest.approx(float(ds["p_exceed"].min()))
+
+
 BIASED = """
 paper: toy
 model: toy
@@ -250,6 +284,13 @@ def test_agreement_allowance(monkeypatch, tmp_path):
     loose = check_figure(ds, loose_spec)["agreement"][0]
     assert loose["passed"] and loose["approx_tolerance"] == 0.025
     assert "a stated bias" in loose["why"] and "0.025" in loose["tolerance"]
+    # a relative allowance scales with the analytic value: 5 % of P is too little where P < 0.4 ...
+    rel = dataclasses.replace(spec, agreement={"p_biased": {"relative": 0.05, "why": "5 %"}})
+    assert not check_figure(ds, rel)["agreement"][0]["passed"]
+    # ... and 0.02 + 1 % of P is enough everywhere
+    both = dataclasses.replace(spec, agreement={"p_biased": {"allowance": 0.02, "relative": 0.01, "why": "x"}})
+    out = check_figure(ds, both)["agreement"][0]
+    assert out["passed"] and "0.02 + 0.01 |analytic|" in out["tolerance"]
 
 
 @pytest.mark.parametrize(
@@ -276,6 +317,12 @@ def test_agreement_allowance(monkeypatch, tmp_path):
          "statistic: max, bounds: [0, 1], within: {t: [2, 1]}}\n    plot:\n", "low 2 is above high 1"),
         ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_markov, minus: {metric: p_exceed}, "
          "statistic: max, bounds: [0, 1], within: {u: [1, 2]}}\n    plot:\n", "'u' is not a grid dimension"),
+        ("    plot:\n", "    checks:\n      - {kind: extremum, metric: p_exceed, along: t, extremum: max, "
+         "location: [2, 1]}\n    plot:\n", "low 2 is above high 1"),
+        ("    plot:\n", "    checks:\n      - {kind: extremum, metric: p_exceed, along: t, extremum: max}\n"
+         "    plot:\n", "extremum checks need location"),
+        ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_exceed, statistic: max, bounds: [0, 1], "
+         "relative: true}\n    plot:\n", "needs 'minus'"),
         ("    plot:\n", "    checks:\n      - {kind: monotone, metric: p_exceed, along: t, direction: decreasing, "
          "show: mc, increments: shrinking}\n    plot:\n", "applies to analytic values only"),
     ],

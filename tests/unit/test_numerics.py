@@ -172,3 +172,22 @@ def test_power_array_exponent_and_zero_base():
                                rtol=1e-15)
     with np.errstate(divide="ignore"):
         assert nm.inverse_power(np.zeros(2), 2.0)[0] == np.inf
+
+
+@pytest.mark.parametrize(("a", "b"), [(0.5, 0.5), (0.25, 0.75), (2.5, 0.5), (1.0, 3.0)])
+def test_incomplete_beta_against_quadrature(a, b):
+    for x in (0.0, 1e-6, 0.3, 0.5, 0.9):  # near x = 1 see incomplete_beta_split
+        ref = _int.quad(lambda t: t ** (a - 1) * (1 - t) ** (b - 1), 0, x, limit=200)[0] if x > 0 else 0.0
+        assert nm.incomplete_beta(x, a, b) == pytest.approx(ref, rel=1e-8, abs=1e-300)
+
+
+def test_incomplete_beta_split_keeps_accuracy_near_one():
+    # B(x; 1/2, 1/2) = 2 arcsin(sqrt(x)); near x = 1 use pi - 2 arcsin(sqrt(1 - x)) as the reference
+    xc = np.array([1e-16, 1e-12, 1e-6, 0.3])
+    x = 1.0 - xc
+    exact = np.pi - 2.0 * np.arcsin(np.sqrt(xc))
+    np.testing.assert_allclose(nm.incomplete_beta_split(x, xc, 0.5, 0.5), exact, rtol=1e-15)
+    # and it equals the direct form where that is well conditioned
+    x = np.array([1e-9, 0.2, 0.5, 0.7])
+    np.testing.assert_allclose(nm.incomplete_beta_split(x, 1.0 - x, 0.3, 1.7), nm.incomplete_beta(x, 0.3, 1.7),
+                               rtol=1e-12)

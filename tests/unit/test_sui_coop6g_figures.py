@@ -9,15 +9,13 @@ by the workflow run).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from isac_core.checks import check_figure
 from isac_core.config import load_figure_file
-from isac_core.io import chunk_dataset, figure_dataset
-from isac_core.sweep import chunk_bounds, chunk_task, run_chunk
+from tests.unit.figure_runs import run_figure, uses_mc
 
 FIGURES = Path(__file__).resolve().parents[2] / "config" / "figures" / "sui_coop6g.yaml"
 
@@ -27,25 +25,15 @@ def specs():
     return load_figure_file(FIGURES, seed=11)
 
 
-def _run(spec, n_trials):
-    spec = dataclasses.replace(spec, n_trials=n_trials, batch_size=min(spec.batch_size, n_trials))
-    chunks = [chunk_dataset(run_chunk(chunk_task(spec, i)), spec.name, i) for i in range(len(chunk_bounds(spec)))]
-    return spec, figure_dataset(spec, chunks, {})
-
-
-def _uses_mc(check) -> bool:
-    return check.get("show") == "mc" or check.get("minus", {}).get("show") == "mc"
-
-
 @pytest.mark.parametrize(("key", "n_trials"), [("fig3", 4000), ("fig3_table_a", 1), ("fig5", 8000),
                                                ("fig6", 8000), ("fig8", 8000), ("fig9", 3000),
                                                ("fig10_collapse", 3000), ("fig11", 3000)])
 def test_figure_agrees_and_meets_its_analytic_checks(specs, key, n_trials):
-    spec, ds = _run(specs[key], n_trials)
+    spec, ds = run_figure(specs[key], n_trials)
     result = check_figure(ds, spec)
     for curve in result["agreement"]:
         assert curve["passed"], curve
-    analytic = [c for c in result["checks"] if not _uses_mc(c)]
+    analytic = [c for c in result["checks"] if not uses_mc(c)]
     assert analytic or key in ("fig8", "fig10_collapse")
     for check in analytic:
         assert check["passed"], check
@@ -54,7 +42,7 @@ def test_figure_agrees_and_meets_its_analytic_checks(specs, key, n_trials):
 def test_invariance_checks_reject_a_density_dependence(specs):
     # the same P_c figure with the threshold scaled by the density must fail its invariance check
     spec = specs["fig8"]
-    spec, ds = _run(spec, 4000)
+    spec, ds = run_figure(spec, 4000)
     broken = ds.copy()
     broken["p_cov"] = ds["p_cov"] * (1 + 0.01 * ds["lam"] / ds["lam"].max())
     assert check_figure(ds, spec)["checks"][0]["passed"]

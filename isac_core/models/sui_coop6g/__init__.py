@@ -34,7 +34,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ...model import Metric, Model, Parameter
+from ...model import Metric, Model, Parameter, distinct_sizes
 from . import coverage, gamma_approx, sensing
 
 __all__ = ["MODEL"]
@@ -111,12 +111,6 @@ def _rho(params):
                                         _density(params), params["beta"])
 
 
-def _column_index(requested: np.ndarray):
-    """Distinct integer values of a shared parameter and where each request sits among them."""
-    distinct, index = np.unique(np.asarray(requested, float), return_inverse=True)
-    return distinct.astype(int), index
-
-
 # --------------------------------------------------------------------------- Conjectures 1 and 2
 
 
@@ -186,7 +180,7 @@ def _p_cov(a_of, outer):
 
 def _simulate_p_cov(gains, fading="model"):
     def simulate(rng, n_trials, params):
-        sizes, index = _column_index(params["L"])
+        sizes, index = distinct_sizes(params["L"])
         sir = coverage.coverage_sir_samples(
             rng, n_trials, sizes, M_t=int(params["M_t"]), p_c=params["p_c"], p_t=params["p_t"],
             beta=params["beta"], density=_density(params), gains=gains, fading=fading,
@@ -216,7 +210,7 @@ def _r_s_nohole(params):
 
 def _simulate_r_s(fading="model"):
     def simulate(rng, n_trials, params):
-        sizes, index = _column_index(params["N"])
+        sizes, index = distinct_sizes(params["N"])
         sir = sensing.sensing_sir_samples(
             rng, n_trials, sizes, M_t=int(params["M_t"]), M_r=int(params["M_r"]), sigma2=params["sigma2"],
             p_s=params["p_s"], p_t=params["p_t"], beta=params["beta"], density=_density(params),

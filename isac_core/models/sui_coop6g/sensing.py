@@ -56,7 +56,13 @@ from scipy.interpolate import CubicSpline
 
 from ...fading import gamma_power, rayleigh_power
 from ...geometry import ppp_ordered_distances
-from ...numerics import composite_gauss_legendre, gauss_legendre, incomplete_beta, integrate, inverse_power
+from ...numerics import (
+    composite_gauss_legendre,
+    gauss_legendre,
+    incomplete_beta_split,
+    integrate,
+    inverse_power,
+)
 
 __all__ = [
     "MAX_CLUSTER",
@@ -137,21 +143,6 @@ def _readonly(x):
 
 def _full_beta(a, b) -> float:
     return float(_sp.beta(a, b))
-
-
-def _lower_beta(x, xc, a, b):
-    """``B(x; a, b)`` given ``x`` and its complement ``xc = 1 - x`` computed separately.
-
-    Uses ``B(a, b) - B(xc; b, a)`` when ``x > 1/2``, so neither end loses accuracy
-    (the arcsin fast path of :func:`incomplete_beta` is ill-conditioned near 1).
-    """
-    x = np.asarray(x, float)
-    xc = np.asarray(xc, float)
-    low = x <= 0.5
-    out = np.empty(np.broadcast(x, xc).shape)
-    out[...] = _full_beta(a, b) - incomplete_beta(np.where(low, 0.0, xc), b, a)
-    np.copyto(out, incomplete_beta(np.where(low, x, 0.0), a, b), where=low)
-    return out
 
 
 def _t_nodes(refine: int = 1):
@@ -278,7 +269,7 @@ def echo_transform_psi(A, V, Q, beta):
     xc = np.where(np.isinf(y), 1.0, xc)
     total = np.zeros(A.shape)
     for i in range(1, Q + 1):
-        total += comb(Q, i) * _lower_beta(x, xc, Q - i + delta, i - delta)
+        total += comb(Q, i) * incomplete_beta_split(x, xc, Q - i + delta, i - delta)
     out = (2.0 / beta) * np.power(A, delta) * total
     out = np.where(A == 0.0, 0.0, out)
     return np.where(np.isinf(A), V, out)[()]
@@ -315,7 +306,7 @@ def interference_h4(z, eta, beta):
     a = z * np.power(eta, beta)
     x = a / (1.0 + a)
     xc = 1.0 / (1.0 + a)
-    return ((np.power(z, delta) / beta) * _lower_beta(x, xc, 1.0 - delta, delta))[()]
+    return ((np.power(z, delta) / beta) * incomplete_beta_split(x, xc, 1.0 - delta, delta))[()]
 
 
 @lru_cache(maxsize=8)
@@ -359,8 +350,8 @@ def hole_integral_j(c, beta, *, _n_panel: int = _N_J_PANEL):
     c = np.asarray(c, float)
     finite = np.where(np.isfinite(c) & (c > 0.0), c, 1.0)
     two_b = 2.0 ** beta
-    f_full = (np.power(finite, delta) / beta) * _lower_beta(two_b / (two_b + finite), finite / (two_b + finite),
-                                                             delta, 1.0 - delta)
+    f_full = (np.power(finite, delta) / beta) * incomplete_beta_split(
+        two_b / (two_b + finite), finite / (two_b + finite), delta, 1.0 - delta)
     theta, weights = _j_rule(int(_n_panel))
     t = 2.0 * np.sin(theta)
     # arcsin(t/2) k(t) dt with k = t / (1 + t^beta / c) and dt = 2 cos(theta) d(theta)
@@ -426,8 +417,8 @@ def interference_hole_g(z, eta, beta, *, _n_phi: int = _N_PHI):
         inv_z = 1.0 / z[..., None]
     annulus = integrate(angle * t / (1.0 + np.power(t, beta) * inv_z), weights)
     outer_b = np.power(R + 1.0, beta)
-    outer = (2.0 * np.pi / beta) * np.power(z, delta) * _lower_beta(z / (outer_b + z), outer_b / (outer_b + z),
-                                                                     1.0 - delta, delta)
+    outer = (2.0 * np.pi / beta) * np.power(z, delta) * incomplete_beta_split(
+        z / (outer_b + z), outer_b / (outer_b + z), 1.0 - delta, delta)
     return np.where(z == 0.0, 0.0, annulus + outer)[()]
 
 

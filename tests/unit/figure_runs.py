@@ -1,0 +1,20 @@
+"""Run a configured figure through the engine in-process, at a chosen trial count (test helper)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from isac_core.io import chunk_dataset, figure_dataset
+from isac_core.sweep import chunk_bounds, chunk_task, run_chunk
+
+
+def run_figure(spec, n_trials):
+    """``(spec, dataset)`` of a figure with ``n_trials`` per Monte Carlo marker."""
+    spec = dataclasses.replace(spec, n_trials=n_trials, batch_size=min(spec.batch_size, n_trials))
+    chunks = [chunk_dataset(run_chunk(chunk_task(spec, i)), spec.name, i) for i in range(len(chunk_bounds(spec)))]
+    return spec, figure_dataset(spec, chunks, {})
+
+
+def uses_mc(check) -> bool:
+    """Whether a check reads Monte Carlo values (calibrated for the configured trial count)."""
+    return check.get("show") == "mc" or check.get("minus", {}).get("show") == "mc"
