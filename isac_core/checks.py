@@ -258,6 +258,9 @@ def _difference_check(ds, spec, check):
         low, high = float(values.min()), float(values.max())
         return {"min": low, "max": high, "n_points": int(values.size),
                 "passed": bool(lo <= low and high <= hi)}
+    if stat == "spread":
+        value = float(values.max() - values.min())
+        return {"value": value, "n_points": int(values.size), "passed": bool(lo <= value <= hi)}
     value = float({"max": np.max, "min": np.min, "max_abs": lambda v: np.max(np.abs(v))}[stat](values))
     where = np.unravel_index(int(np.nanargmax(np.abs(diff.values) if stat == "max_abs" else
                                               (diff.values if stat == "max" else -diff.values))), diff.shape)
@@ -291,37 +294,138 @@ def _invariance_check(ds, spec, check):
     return out
 
 
+def _rows(spec, values, along):
+    """Each curve of ``values`` along ``along``: (label, coordinates of the other dims, values)."""
+    other = [d for d in values.dims if d != along]
+    stacked = values.transpose(*other, along).values.reshape(-1, values.sizes[along])
+    for idx, row in zip(np.ndindex(*[values.sizes[d] for d in other]), stacked, strict=True):
+        coords = {d: float(values[d].values[i]) for d, i in zip(other, idx, strict=True)}
+        yield _label(spec, coords), coords, row
+
+
+def _shown(spec, dim, value):
+    axis = spec.axis(dim)
+    return None if value is None else float(from_canonical(value, axis.units, axis.display_units))
+
+
 def _extremum_check(ds, spec, check):
-    """Where each curve has its minimum or maximum along a dimension (grid or marker values)."""
+    """Where each curve has its minimum or maximum along a dimension (grid or marker values).
+
+    ``location: [low, high]`` bounds it; ``trend: {across, direction}`` requires the
+    locations to move monotonically (non-strictly) with another dimension.
+    """
     along = check["along"]
     sub = _point(ds, check["at"]) if check.get("at") else ds
     values = _values(sub, check["metric"], check.get("show", "analytic"))
-    low, high = check["location"]
-    other = [d for d in values.dims if d != along]
-    stacked = values.transpose(*other, along).values.reshape(-1, values.sizes[along])
     coords = values[along].values
-    found, ok = [], True
-    for row in stacked:
-        finite = np.isfinite(row)
-        if not finite.any():
-            found.append(None)
-            ok = False
+    pick = np.nanargmin if check["extremum"] == "min" else np.nanargmax
+    found, where, ok = {}, {}, True
+    for label, at, row in _rows(spec, values, along):
+        if not np.isfinite(row).any():
+            found[label], ok = None, False
             continue
-        pick = np.nanargmin if check["extremum"] == "min" else np.nanargmax
-        loc = float(coords[pick(np.where(finite, row, np.nan))])
-        found.append(loc)
-        ok &= bool(low - 1e-12 * abs(low) <= loc <= high + 1e-12 * abs(high))
-    axis = spec.axis(along)
-    shown = [None if v is None else float(from_canonical(v, axis.units, axis.display_units)) for v in found]
-    curves = [dict(zip(other, idx, strict=True)) for idx in np.ndindex(*[values.sizes[d] for d in other])]
-    labels = [_label(spec, {d: float(values[d].values[i]) for d, i in c.items()}) for c in curves]
-    bounds = [float(from_canonical(b, axis.units, axis.display_units)) for b in (low, high)]
-    return {"locations": dict(zip(labels, shown, strict=True)), "location_shown": bounds,
-            "units": axis.display_units, "passed": ok}
+        found[label] = float(coords[pick(row)])
+        where[label] = at
+        if "location" in check:
+            low, high = check["location"]
+            ok &= bool(low - 1e-12 * abs(low) <= found[label] <= high + 1e-12 * abs(high))
+    out = {"locations": {k: _shown(spec, along, v) for k, v in found.items()},
+           "units": spec.axis(along).display_units}
+    if "location" in check:
+        out["location_shown"] = [_shown(spec, along, b) for b in check["location"]]
+    if "trend" in check:
+        trend_ok = _trend(found, where, check["trend"])
+        out["trend_passed"] = trend_ok
+        ok &= trend_ok
+    out["passed"] = bool(ok)
+    return out
+
+
+def _trend(found, where, trend):
+    """Locations ordered by ``trend['across']`` move in ``trend['direction']`` (ties allowed)."""
+    across, sign = trend["across"], 1.0 if trend.get("direction", "increasing") == "increasing" else -1.0
+    groups = {}
+    for label, loc in found.items():
+        if loc is None:
+            return False
+        key = tuple(sorted((d, v) for d, v in where[label].items() if d != across))
+        groups.setdefault(key, []).append((where[label][across], loc))
+    for members in groups.values():
+        locs = np.array([loc for _, loc in sorted(members)])
+        if np.any(sign * np.diff(locs) < 0):
+            return False
+    return True
+
+
+def _local_maxima(row, tol=1e-9):
+    """Indices of the interior local maxima of a sampled curve (plateaus count once)."""
+    out = []
+    n = row.size
+    i = 1
+    while i < n - 1:
+        if row[i] > row[i - 1] + tol * abs(row[i]):
+            j = i
+            while j + 1 < n and abs(row[j + 1] - row[i]) <= tol * abs(row[i]):
+                j += 1  # walk along a plateau
+            if j + 1 < n and row[j + 1] < row[i] - tol * abs(row[i]):
+                out.append(i)
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _peaks_check(ds, spec, check):
+    """Number of interior local maxima of each analytic curve along a dimension.
+
+    ``first_before: <metric>`` also requires the first peak to lie before the global
+    maximum of that metric on the same curve.
+    """
+    along = check["along"]
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    coords = sub[along].values
+    other = sub[check["first_before"]] if "first_before" in check else None
+    peaks, ok = {}, True
+    rows = _rows(spec, sub[check["metric"]], along)
+    others = _rows(spec, other, along) if other is not None else None
+    for label, _, row in rows:
+        idx = _local_maxima(row) if np.isfinite(row).all() else []
+        entry = {"locations": [_shown(spec, along, float(coords[i])) for i in idx],
+                 "values": [float(row[i]) for i in idx]}
+        ok &= len(idx) == check["count"]
+        if others is not None:
+            _, _, ref = next(others)
+            ref_at = float(coords[int(np.nanargmax(ref))])
+            entry["before"] = _shown(spec, along, ref_at)
+            ok &= bool(idx) and float(coords[idx[0]]) < ref_at
+        peaks[label] = entry
+    return {"peaks": peaks, "units": spec.axis(along).display_units, "passed": bool(ok)}
+
+
+def _crossings_check(ds, spec, check, tol=1e-4):
+    """How many pairs of curves (values of ``across``) cross along ``along`` (analytic).
+
+    A pair crosses when the difference of the two curves exceeds ``tol`` with both signs
+    somewhere along ``along``.
+    """
+    along, across = check["along"], check["across"]
+    values = ds[check["metric"]].transpose(across, ..., along).values
+    labels = [_label(spec, {across: float(v)}) for v in ds[across].values]
+    crossing = []
+    for i in range(len(labels)):
+        for j in range(i + 1, len(labels)):
+            diff = values[i] - values[j]
+            if (diff > tol).any() and (diff < -tol).any():
+                crossing.append(f"{labels[i]} / {labels[j]}")
+    n_pairs = len(labels) * (len(labels) - 1) // 2
+    low, high = check["pairs"]
+    return {"crossing_pairs": len(crossing), "of_pairs": n_pairs, "pairs_crossing": crossing,
+            "passed": bool(low <= len(crossing) <= high)}
 
 
 _CHECKS = {"value": _value_check, "crossing": _crossing_check, "monotone": _monotone_check,
-           "difference": _difference_check, "invariance": _invariance_check, "extremum": _extremum_check}
+           "difference": _difference_check, "invariance": _invariance_check, "extremum": _extremum_check,
+           "peaks": _peaks_check, "crossings": _crossings_check}
 
 
 def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:

@@ -705,7 +705,8 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     checks = []
     for i, check in enumerate(fig.get("checks", [])):
         where = f"checks[{i}]"
-        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus"))):
+        before = {"metric": check["first_before"]} if "first_before" in check else None
+        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before)):
             if ref is None:
                 continue
             if ref["metric"] not in fig["metrics"]:
@@ -845,16 +846,19 @@ def _check_check(check, at, axes, params, where):
     kind = check["kind"]
     needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
               "monotone": {"along"}, "difference": {"statistic", "bounds"},
-              "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum", "location"}}[kind]
+              "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum"},
+              "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"}}[kind]
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
     allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
                "invariance": {"across"},
                "monotone": {"show", "increments", "significant", "ignore_above"},
-               "extremum": {"show", "extremum", "location"}}.get(kind, set())
+               "extremum": {"show", "extremum", "location", "trend"},
+               "peaks": {"count", "first_before"}, "crossings": {"across", "pairs"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
-                               "significant", "ignore_above", "extremum", "location")
+                               "significant", "ignore_above", "extremum", "location", "trend", "count",
+                               "first_before", "pairs")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -866,9 +870,21 @@ def _check_check(check, at, axes, params, where):
         if check.get("relative") and "minus" not in check:
             return [f"{where}.relative: needs 'minus' (relative to which metric?)"]
         return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
-    if kind == "extremum":
+    if kind in ("extremum", "peaks"):
         if along in check.get("at", {}):
             return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+        if kind == "extremum" and "location" not in check and "trend" not in check:
+            return [f"{where}: extremum checks need a location, a trend, or both"]
+        trend = check.get("trend")
+        if trend is not None:
+            if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
+                return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]
+        return []
+    if kind == "crossings":
+        if check["across"] not in sizes or check["across"] == along:
+            return [f"{where}.across: must be another grid dimension than 'along'"]
+        if check.get("at"):
+            return [f"{where}.at: crossings checks apply to the whole grid; remove 'at'"]
         return []
     if kind == "invariance":
         across = check["across"]

@@ -90,10 +90,24 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 else:
                     ours = _fmt(c.get("value")) + (f" at {c['where']}" if c.get("where") else "")
             elif c["kind"] == "extremum":
-                low, high = c["location_shown"]
                 unit = "" if c["units"] == "1" else f" {c['units']}"
-                expected = f"{c['extremum']} along {c['along']} in [{low:g}, {high:g}]{unit}"
+                parts = []
+                if "location_shown" in c:
+                    low, high = c["location_shown"]
+                    parts.append(f"in [{low:g}, {high:g}]{unit}")
+                if "trend" in c:
+                    parts.append(f"moving {c['trend'].get('direction', 'increasing')} with {c['trend']['across']}")
+                expected = f"{c['extremum']} along {c['along']} " + ", ".join(parts)
                 ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["locations"].items())
+                tol = "-"
+            elif c["kind"] == "crossings":
+                expected = f"{c['pairs'][0]}-{c['pairs'][1]} pairs of {c['across']} curves cross along {c['along']}"
+                ours = f"{c['crossing_pairs']} of {c['of_pairs']} pairs cross"
+                tol = "-"
+            elif c["kind"] == "peaks":
+                before = f", the first before the maximum of {c['first_before']}" if "first_before" in c else ""
+                expected = f"{c['count']} interior local maxima along {c['along']}{before}"
+                ours = "; ".join(f"{k}: {', '.join(_fmt(v) for v in p['locations'])}" for k, p in c["peaks"].items())
                 tol = "-"
             elif c["kind"] == "invariance":
                 expected = f"no change across {c['across']}"

@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from isac_core import stats
 from isac_core.checks import check_figure
@@ -251,11 +252,54 @@ def test_value_check_on_a_simulation_only_metric(fig1):
     assert out["passed"] and out["mc"] == pytest.approx(float(ds["p_exceed_sim_mc"].sel(point)))
 
 
+def test_peaks_and_extremum_trend(fig1):
+    spec, ds = fig1
+    # a curve with two interior maxima, the first before the maximum of a one-peak curve
+    t = ds["t"].values  # 0.5, 1, ..., 3
+    two = xr.DataArray(np.array([[0, 2, 1, 1, 3, 0], [0, 1, 0, 2, 2, 1]], float), dims=("scale", "t"))
+    one = xr.DataArray(np.array([[0, 1, 2, 5, 1, 0], [0, 1, 2, 3, 4, 0]], float), dims=("scale", "t"))
+    ds = ds.assign(p_exceed=two.assign_coords(scale=ds["scale"], t=t),
+                   p_markov=one.assign_coords(scale=ds["scale"], t=t))
+    checks = (
+        {"kind": "peaks", "metric": "p_exceed", "along": "t", "count": 2, "first_before": "p_markov", "at": {}},
+        {"kind": "peaks", "metric": "p_markov", "along": "t", "count": 1, "at": {}},
+        {"kind": "peaks", "metric": "p_markov", "along": "t", "count": 2, "at": {}},
+        # the maximum of p_markov moves from t = 2 (scale 1) to t = 2.5 (scale 2)
+        {"kind": "extremum", "metric": "p_markov", "along": "t", "extremum": "max",
+         "trend": {"across": "scale", "direction": "increasing"}, "at": {}},
+        {"kind": "extremum", "metric": "p_markov", "along": "t", "extremum": "max",
+         "trend": {"across": "scale", "direction": "decreasing"}, "at": {}},
+    )
+    two_peaks, one_peak, wrong, up, down = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert two_peaks["passed"]
+    assert two_peaks["peaks"]["scale = 1 m"]["locations"] == [1.0, 2.5]
+    assert two_peaks["peaks"]["scale = 2 m"]["locations"] == [1.0, 2.0]  # the plateau 2, 2 counts once
+    assert one_peak["passed"] and not wrong["passed"]
+    assert up["passed"] and up["locations"] == {"scale = 1 m": 2.0, "scale = 2 m": 2.5}
+    assert not down["passed"] and not down["trend_passed"]
+
+
+def test_crossings_check(fig1):
+    spec, ds = fig1
+    # exp(-t/s) curves of different scales never cross; the Markov bounds min(1, s/t) do not either
+    checks = ({"kind": "crossings", "metric": "p_exceed", "along": "t", "across": "scale", "pairs": [0, 0]},
+              {"kind": "crossings", "metric": "p_exceed", "along": "t", "across": "scale", "pairs": [1, 1]})
+    none, one = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert none["passed"] and none["crossing_pairs"] == 0 and none["of_pairs"] == 1
+    assert not one["passed"]
+    crossed = ds.assign(p_exceed=ds["p_exceed"] * 0 + xr.DataArray([[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]],
+                                                                   dims=("scale", "t")))
+    assert check_figure(crossed, _with(spec, checks=checks[1:]))["checks"][0]["passed"]
+
+
 def test_difference_check_of_one_metric(fig1):
     spec, ds = fig1
     check = {"kind": "difference", "metric": "p_exceed", "statistic": "range", "bounds": [0.0, 1.0], "at": {}}
-    out = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    spread = {"kind": "difference", "metric": "p_exceed", "statistic": "spread", "bounds": [0.0, 0.1], "at": {}}
+    out, wide = check_figure(ds, _with(spec, checks=(check, spread)))["checks"]
     assert out["passed"] and out["min"] == pytest.approx(float(ds["p_exceed"].min()))
+    assert wide["value"] == pytest.approx(float(ds["p_exceed"].max() - ds["p_exceed"].min()))
+    assert not wide["passed"]
 
 
 BIASED = """
@@ -320,7 +364,11 @@ def test_agreement_allowance(monkeypatch, tmp_path):
         ("    plot:\n", "    checks:\n      - {kind: extremum, metric: p_exceed, along: t, extremum: max, "
          "location: [2, 1]}\n    plot:\n", "low 2 is above high 1"),
         ("    plot:\n", "    checks:\n      - {kind: extremum, metric: p_exceed, along: t, extremum: max}\n"
-         "    plot:\n", "extremum checks need location"),
+         "    plot:\n", "need a location, a trend, or both"),
+        ("    plot:\n", "    checks:\n      - {kind: extremum, metric: p_exceed, along: t, extremum: max, "
+         "trend: {across: t}}\n    plot:\n", "must be another grid dimension"),
+        ("    plot:\n", "    checks:\n      - {kind: peaks, metric: p_exceed, along: t, count: 1, first_before: q}\n"
+         "    plot:\n", "'q' is not among the figure's metrics"),
         ("    plot:\n", "    checks:\n      - {kind: difference, metric: p_exceed, statistic: max, bounds: [0, 1], "
          "relative: true}\n    plot:\n", "needs 'minus'"),
         ("    plot:\n", "    checks:\n      - {kind: monotone, metric: p_exceed, along: t, direction: decreasing, "

@@ -15,7 +15,7 @@ import pytest
 
 from isac_core.checks import check_figure
 from isac_core.config import load_figure_file
-from tests.unit.figure_runs import run_figure, uses_mc
+from tests.unit.figure_runs import assert_figure_holds, run_figure
 
 FIGURES = Path(__file__).resolve().parents[2] / "config" / "figures" / "sui_coop6g.yaml"
 
@@ -30,13 +30,8 @@ def specs():
                                                ("fig10_collapse", 3000), ("fig11", 3000)])
 def test_figure_agrees_and_meets_its_analytic_checks(specs, key, n_trials):
     spec, ds = run_figure(specs[key], n_trials)
-    result = check_figure(ds, spec)
-    for curve in result["agreement"]:
-        assert curve["passed"], curve
-    analytic = [c for c in result["checks"] if not uses_mc(c)]
+    _, analytic = assert_figure_holds(spec, ds)
     assert analytic or key in ("fig8", "fig10_collapse")
-    for check in analytic:
-        assert check["passed"], check
 
 
 def test_invariance_checks_reject_a_density_dependence(specs):
