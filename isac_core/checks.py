@@ -70,8 +70,9 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
             tolerance = (f"p-value >= {stats.FAMILY_ALPHA:g}/{n_markers} "
                          f"(about |analytic - MC| <= {z:.2f} SE)")
         else:
-            test = ("normal test with the binomial standard error" if kind == "probability"
-                    else "normal test with the sample standard error")
+            test = {"probability": "normal test with the binomial standard error",
+                    "mean": "normal test with the sample standard error",
+                    "median": "normal test with the order-statistic standard error of the median"}[kind]
             tolerance = (f"|analytic - MC| <= {stated} + {z:.2f} SE" if approx or relative
                          else f"|analytic - MC| <= {z:.2f} SE")
         if approx or relative:
@@ -402,6 +403,49 @@ def _peaks_check(ds, spec, check):
     return {"peaks": peaks, "units": spec.axis(along).display_units, "passed": bool(ok)}
 
 
+def _optimum_ratio_check(ds, spec, check):
+    """Ratio of the extrema of two metrics along a dimension (each at its own optimum), per curve."""
+    along, pick = check["along"], (np.nanmin if check["extremum"] == "min" else np.nanmax)
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    top = _values(sub, check["metric"], check.get("show", "analytic"))
+    over = check["over"]
+    bottom = _values(sub, over["metric"], over.get("show", "analytic"))
+    ratios, ok = {}, True
+    for (label, _, a), (_, _, b) in zip(_rows(spec, top, along), _rows(spec, bottom, along), strict=True):
+        a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+        if not (a.size and b.size):
+            ratios[label], ok = None, False
+            continue
+        ratios[label] = float(pick(a) / pick(b))
+        ok &= bool(check["bounds"][0] <= ratios[label] <= check["bounds"][1])
+    return {"ratios": ratios, "passed": bool(ok)}
+
+
+_X_SCALES = {"log": np.log, "loglog": lambda x: np.log(np.log(x)), "linear": lambda x: x}
+
+
+def _slope_check(ds, spec, check):
+    """Least-squares slope of ln(metric) against ``x_scale`` of the dimension, per curve.
+
+    ``x_scale``: ``log`` (a power law), ``loglog`` (powers of ``ln x``, e.g. a
+    ``1/ln^2 N`` law has slope -2) or ``linear``; ``within`` restricts the range.
+    """
+    along = check["along"]
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    sub = _within(sub, check.get("within", {}))
+    values = _values(sub, check["metric"], check.get("show", "analytic"))
+    x_all = _X_SCALES[check.get("x_scale", "log")](np.asarray(values[along].values, float))
+    slopes, ok = {}, True
+    for label, _, row in _rows(spec, values, along):
+        keep = np.isfinite(row) & (row > 0)
+        if keep.sum() < 2:
+            slopes[label], ok = None, False
+            continue
+        slopes[label] = float(np.polyfit(x_all[keep], np.log(row[keep]), 1)[0])
+        ok &= bool(check["bounds"][0] <= slopes[label] <= check["bounds"][1])
+    return {"slopes": slopes, "passed": bool(ok)}
+
+
 def _crossings_check(ds, spec, check, tol=1e-4):
     """How many pairs of curves (values of ``across``) cross along ``along`` (analytic).
 
@@ -425,7 +469,8 @@ def _crossings_check(ds, spec, check, tol=1e-4):
 
 _CHECKS = {"value": _value_check, "crossing": _crossing_check, "monotone": _monotone_check,
            "difference": _difference_check, "invariance": _invariance_check, "extremum": _extremum_check,
-           "peaks": _peaks_check, "crossings": _crossings_check}
+           "peaks": _peaks_check, "crossings": _crossings_check, "optimum_ratio": _optimum_ratio_check,
+           "slope": _slope_check}
 
 
 def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:

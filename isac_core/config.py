@@ -706,7 +706,8 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     for i, check in enumerate(fig.get("checks", [])):
         where = f"checks[{i}]"
         before = {"metric": check["first_before"]} if "first_before" in check else None
-        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before)):
+        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before),
+                         (".over.metric", check.get("over"))):
             if ref is None:
                 continue
             if ref["metric"] not in fig["metrics"]:
@@ -847,7 +848,8 @@ def _check_check(check, at, axes, params, where):
     needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
               "monotone": {"along"}, "difference": {"statistic", "bounds"},
               "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum"},
-              "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"}}[kind]
+              "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"},
+              "optimum_ratio": {"along", "over", "extremum", "bounds"}, "slope": {"along", "bounds"}}[kind]
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
@@ -855,10 +857,12 @@ def _check_check(check, at, axes, params, where):
                "invariance": {"across"},
                "monotone": {"show", "increments", "significant", "ignore_above"},
                "extremum": {"show", "extremum", "location", "trend"},
-               "peaks": {"count", "first_before"}, "crossings": {"across", "pairs"}}.get(kind, set())
+               "peaks": {"count", "first_before"}, "crossings": {"across", "pairs"},
+               "optimum_ratio": {"show", "over", "extremum", "bounds"},
+               "slope": {"show", "within", "bounds", "x_scale"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
                                "significant", "ignore_above", "extremum", "location", "trend", "count",
-                               "first_before", "pairs")
+                               "first_before", "pairs", "over", "x_scale")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -880,6 +884,11 @@ def _check_check(check, at, axes, params, where):
             if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
                 return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]
         return []
+    if kind in ("optimum_ratio", "slope"):
+        if along in check.get("at", {}):
+            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+        lo, hi = check["bounds"]
+        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
     if kind == "crossings":
         if check["across"] not in sizes or check["across"] == along:
             return [f"{where}.across: must be another grid dimension than 'along'"]

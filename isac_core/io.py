@@ -30,6 +30,14 @@ __all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "DAT
 #: Attributes that legitimately differ between identical computations.
 DATA_ATTRS_VOLATILE = ("created", "git_commit", "git_dirty", "library_versions")
 
+#: Monte Carlo estimator of each metric kind, and its standard error.
+_ESTIMATORS = {
+    "probability": ("success fraction", "sqrt(p(1-p)/n)"),
+    "mean": ("sample mean", "s/sqrt(n)"),
+    "median": ("sample median (+inf observations allowed)",
+               "width of the distribution-free 95 % order-statistic interval / 3.92"),
+}
+
 
 def chunk_dataset(result: dict, spec_name: str, chunk: int, task_hash: str = "") -> xr.Dataset:
     """Flat dataset of one chunk's results (dimension ``point``).
@@ -58,10 +66,10 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
             continue
         out[f"{m}_mc"] = (spec.dims, flat[f"{m}_mc"].reshape(shape), {
             **base, "long_name": f"{metric.long_name} (Monte Carlo)", "method": "monte carlo",
-            "estimator": "success fraction" if metric.kind == "probability" else "sample mean"})
+            "estimator": _ESTIMATORS[metric.kind][0]})
         out[f"{m}_mc_se"] = (spec.dims, flat[f"{m}_mc_se"].reshape(shape), {
             "units": metric.units, "long_name": f"standard error of {m}_mc",
-            "formula": "sqrt(p(1-p)/n)" if metric.kind == "probability" else "s/sqrt(n)"})
+            "formula": _ESTIMATORS[metric.kind][1]})
     out["n_mc"] = (spec.dims, flat["n_mc"].reshape(shape), {
         "units": "1", "long_name": "Monte Carlo trials per marker (0: no marker)"})
     return out

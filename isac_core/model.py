@@ -131,9 +131,14 @@ class Metric:
     simulate : callable or None
         Monte Carlo kernel (see module docstring); ``None`` for an analytic-only
         metric.
-    kind : {"probability", "mean"}
+    kind : {"probability", "mean", "median"}
         ``probability``: per-trial observations are Bernoulli and the standard
         error is the binomial one. ``mean``: sample mean and sample standard error.
+        ``median``: the sample median (observations may be ``+inf``, e.g. a
+        singular Fisher information; the median is ``+inf`` when more than half
+        are), with the distribution-free order-statistic 95 % interval; the
+        engine keeps every observation of a curve, so memory grows with the trial
+        count (use it for heavy-tailed quantities whose mean does not exist).
     shared_sample_parameters : tuple of str
         Parameters the random draws do not depend on (thresholds). All values of
         these in one curve are evaluated on one set of samples.
@@ -141,20 +146,27 @@ class Metric:
         Where the analytic result comes from (paper, equation, theorem).
     symbol : str
         Short TeX symbol, e.g. ``"P_D"``.
+    stream : str
+        Name of the random stream (default: the metric's own name). Metrics that
+        name the same stream draw the same random numbers at the same parameter
+        values (common random numbers, e.g. several statistics of one set of drops).
     """
 
     units: str
     long_name: str
     analytic: AnalyticKernel | None = None
     simulate: SimulateKernel | None = None
-    kind: Literal["probability", "mean"] = "probability"
+    kind: Literal["probability", "mean", "median"] = "probability"
     shared_sample_parameters: tuple[str, ...] = ()
     reference: str = ""
     symbol: str = ""
+    stream: str = ""
 
     def __post_init__(self):
         if self.analytic is None and self.simulate is None:
             raise ValueError(f"metric {self.long_name!r} needs an analytic or a simulate kernel")
+        if self.kind not in ("probability", "mean", "median"):
+            raise ValueError(f"metric {self.long_name!r}: unknown kind {self.kind!r}")
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,16 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 expected = f"{c['extremum']} along {c['along']} " + ", ".join(parts)
                 ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["locations"].items())
                 tol = "-"
+            elif c["kind"] == "optimum_ratio":
+                expected = (f"{c['extremum']} of {c['metric']} / {c['extremum']} of {c['over']['metric']} "
+                            f"along {c['along']} in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]")
+                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["ratios"].items())
+                tol = "-"
+            elif c["kind"] == "slope":
+                expected = (f"slope of ln {c['metric']} vs {c.get('x_scale', 'log')} {c['along']} "
+                            f"in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]")
+                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["slopes"].items())
+                tol = "-"
             elif c["kind"] == "crossings":
                 expected = f"{c['pairs'][0]}-{c['pairs'][1]} pairs of {c['across']} curves cross along {c['along']}"
                 ours = f"{c['crossing_pairs']} of {c['of_pairs']} pairs cross"

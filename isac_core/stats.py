@@ -37,6 +37,7 @@ __all__ = [
     "estimate",
     "binomial_standard_error",
     "bonferroni_z",
+    "median_interval",
     "agreement",
     "FAMILY_ALPHA",
 ]
@@ -94,6 +95,31 @@ def estimate(m: Moments, kind: str = "probability"):
     else:
         raise ValueError(f"unknown metric kind {kind!r}")
     return m.mean, np.sqrt(np.maximum(var, 0.0) / n)
+
+
+def median_interval(samples, z: float = 1.959963984540054):
+    """Sample median per column and its distribution-free confidence interval.
+
+    With the ``n`` values of a column sorted, the interval is given by the order
+    statistics of ranks ``floor(n/2 - z sqrt(n)/2)`` and ``ceil(n/2 + z sqrt(n)/2)``
+    (1-based; the normal approximation of the Binomial(n, 1/2) rank of the median).
+    ``+inf`` observations are allowed and sort last.
+
+    Parameters
+    ----------
+    samples : ndarray, shape (n, k)
+
+    Returns
+    -------
+    median, low, high : ndarray, shape (k,)
+    """
+    x = np.sort(np.asarray(samples, float), axis=0)
+    n = x.shape[0]
+    median = np.median(x, axis=0)
+    half = 0.5 * z * np.sqrt(n)
+    lo = int(np.clip(np.floor(n / 2 - half), 1, n)) - 1
+    hi = int(np.clip(np.ceil(n / 2 + half), 1, n)) - 1
+    return median, x[lo], x[hi]
 
 
 def binomial_standard_error(p, n):

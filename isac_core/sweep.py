@@ -146,10 +146,25 @@ def _analytic(model_key, metric, params):
 
 
 def _mc_batch(model_key, metric, scalars, shared, seed, key, batch, size):
-    kernel = get_model(model_key).metrics[metric].simulate
+    spec = get_model(model_key).metrics[metric]
     gen = _rng.batch_generator(seed, key, batch)
-    obs = kernel(gen, size, {**scalars, **shared})
+    obs = spec.simulate(gen, size, {**scalars, **shared})
+    if spec.kind == "median":  # a median needs every observation, not moments
+        return np.asarray(obs, float).reshape(size, -1)
     return stats.moments(obs)
+
+
+def _estimate(parts, kind):
+    """``(estimate, standard error, trials)`` from the batches of one curve, in order."""
+    if kind == "median":
+        samples = np.concatenate(list(parts), axis=0)
+        median, low, high = stats.median_interval(samples)
+        with np.errstate(invalid="ignore"):
+            se = np.where(np.isfinite(high), (high - low) / (2 * 1.959963984540054), np.nan)
+        return median, se, samples.shape[0]
+    combined = stats.combine(parts)
+    mean, se = stats.estimate(combined, kind)
+    return mean, se, combined.n
 
 
 def _curves(model, metric, task, mask):
@@ -175,7 +190,8 @@ def _curves(model, metric, task, mask):
             for name in shared_names
             if name in task["points"] or name in task["fixed"]
         }
-        stream = _rng.content_key(model.key, metric, {k: scalars[k] for k in sorted(scalars)})
+        stream_name = model.metrics[metric].stream or metric
+        stream = _rng.content_key(model.key, stream_name, {k: scalars[k] for k in sorted(scalars)})
         curves.append((members, scalars, shared, stream))
     return curves
 
@@ -303,9 +319,8 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
             out[f"{metric}_mc"] = np.full(n, np.nan)
             out[f"{metric}_mc_se"] = np.full(n, np.nan)
     for metric, members, names in plan:
-        combined = stats.combine(results[nm] for nm in names)
-        mean, se = stats.estimate(combined, model.metrics[metric].kind)
-        out[f"{metric}_mc"][members] = mean
+        value, se, n_trials = _estimate((results[nm] for nm in names), model.metrics[metric].kind)
+        out[f"{metric}_mc"][members] = value
         out[f"{metric}_mc_se"][members] = se
-        out["n_mc"][members] = combined.n
+        out["n_mc"][members] = n_trials
     return out

@@ -17,6 +17,7 @@ MODEL_MODULES = {
     "li_tradeoff": "li_tradeoff",
     "sui_coop6g": "sui_coop6g",
     "meng_coop": "meng_coop",
+    "han_survey": "han_survey",
     "sun_blockage": "sun_blockage",
 }
 

@@ -292,6 +292,24 @@ def test_crossings_check(fig1):
     assert check_figure(crossed, _with(spec, checks=checks[1:]))["checks"][0]["passed"]
 
 
+def test_slope_and_optimum_ratio_checks(fig1):
+    spec, ds = fig1
+    checks = (
+        # ln exp(-t/s) = -t/s: slope -1/s against linear t
+        {"kind": "slope", "metric": "p_exceed", "along": "t", "x_scale": "linear", "bounds": [-1.0001, -0.4999],
+         "at": {}, "within": {"t": (1.0, 3.0)}},
+        {"kind": "slope", "metric": "p_exceed", "along": "t", "x_scale": "linear", "bounds": [-0.9, 0], "at": {}},
+        {"kind": "optimum_ratio", "metric": "p_exceed", "over": {"metric": "p_markov"}, "extremum": "min",
+         "along": "t", "bounds": [0, 1], "at": {}},
+    )
+    good, bad, ratio = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert good["passed"] and good["slopes"]["scale = 1 m"] == pytest.approx(-1.0)
+    assert good["slopes"]["scale = 2 m"] == pytest.approx(-0.5)
+    assert not bad["passed"]
+    expected = float(ds["p_exceed"].sel(scale=2.0).min() / ds["p_markov"].sel(scale=2.0).min())
+    assert ratio["passed"] and ratio["ratios"]["scale = 2 m"] == pytest.approx(expected)
+
+
 def test_difference_check_of_one_metric(fig1):
     spec, ds = fig1
     check = {"kind": "difference", "metric": "p_exceed", "statistic": "range", "bounds": [0.0, 1.0], "at": {}}
@@ -300,6 +318,55 @@ def test_difference_check_of_one_metric(fig1):
     assert out["passed"] and out["min"] == pytest.approx(float(ds["p_exceed"].min()))
     assert wide["value"] == pytest.approx(float(ds["p_exceed"].max() - ds["p_exceed"].min()))
     assert not wide["passed"]
+
+
+MEDIAN = """
+paper: toy
+model: toy
+figures:
+  fig1:
+    title: toy
+    metrics: [median_x]
+    grid:
+      scale: {values: [1, 2, 4]}
+      t: {values: [1]}
+    mc: {n_trials: 9000, batch_size: 2000}
+    plot: {x: {param: scale}, y: {metric: median_x}}
+"""
+
+
+def test_median_metric(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, MEDIAN)
+    ds = _dataset(spec)
+    assert "order-statistic" in ds["median_x_mc_se"].attrs["formula"]
+    assert (ds["n_mc"] == 9000).all()  # 4 batches of 2000 and one of 1000, all kept
+    out = check_figure(ds, spec)["agreement"][0]
+    assert out["passed"], out  # scale ln 2 within the order-statistic band
+    # the same draws however the grid is chunked: batches are concatenated in order
+    one = _dataset(dataclasses.replace(spec, chunk_size=1))
+    np.testing.assert_array_equal(one["median_x_mc"].values, ds["median_x_mc"].values)
+
+
+def test_metrics_naming_one_stream_share_their_draws(monkeypatch, tmp_path):
+    text = BASE.replace("metrics: [p_exceed, p_markov, p_exceed_sim]",
+                        "metrics: [p_exceed, p_exceed_twin, p_exceed_sim]")
+    text = text.split("      series:")[0]
+    spec = _load(monkeypatch, tmp_path, text)
+    ds = _dataset(spec)
+    np.testing.assert_array_equal(ds["p_exceed_twin_mc"].values, ds["p_exceed_mc"].values)  # same stream
+    assert not np.array_equal(ds["p_exceed_sim_mc"].values, ds["p_exceed_mc"].values)  # its own stream
+
+
+def test_median_interval():
+    x = np.arange(1.0, 10_002.0)[:, None]  # 1 .. 10001, median 5001
+    med, low, high = stats.median_interval(np.random.default_rng(0).permutation(x))
+    half = 0.98 * np.sqrt(10_001)  # z sqrt(n) / 2
+    assert med[0] == 5001.0
+    assert low[0] == np.floor(10_001 / 2 - half) and high[0] == np.ceil(10_001 / 2 + half)
+    # more than half infinite: the median is infinite (and so is the upper end)
+    y = np.concatenate([np.ones((4, 1)), np.full((6, 1), np.inf)])
+    med, low, high = stats.median_interval(y)
+    assert np.isinf(med[0]) and np.isinf(high[0])
 
 
 BIASED = """

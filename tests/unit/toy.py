@@ -2,7 +2,8 @@
 
 X ~ Exponential(mean ``scale``): ``p_exceed`` = P[X > t] = exp(-t / scale) (t shared
 across a curve), ``mean_x`` = E[X] = scale. Three more metrics exercise the engine's
-one-kernel metrics and approximation allowances: ``p_markov`` (analytic only, the
+one-kernel metrics and approximation allowances (and ``median_x``, the median
+scale ln 2, for median metrics): ``p_markov`` (analytic only, the
 Markov bound min(1, scale / t)), ``p_exceed_sim`` (simulation only) and
 ``p_biased`` (an "approximate" formula 0.02 above the truth, simulated exactly).
 """
@@ -31,6 +32,15 @@ def _mean_simulate(rng, n_trials, p):
     return rng.exponential(p["scale"], size=(n_trials, 1))
 
 
+def _median_analytic(p):
+    return np.asarray(p["scale"], float) * np.log(2.0) + 0.0 * p["t"]
+
+
+def _median_simulate(rng, n_trials, p):
+    x = rng.exponential(p["scale"], size=(n_trials, 1))
+    return np.where(x > 50.0 * p["scale"], np.inf, x)  # a (rare) infinite observation is allowed
+
+
 def _markov(p):
     t = np.asarray(p["t"], float)
     with np.errstate(divide="ignore"):
@@ -55,6 +65,9 @@ TOY = Model(
                            shared_sample_parameters=("t",), symbol="P"),
         "mean_x": Metric("m", "E[X]", _mean_analytic, _mean_simulate, kind="mean", symbol="E"),
         "p_markov": Metric("1", "Markov bound on P[X > t]", _markov, symbol="P"),
+        "p_exceed_twin": Metric("1", "P[X > t], simulated on the draws of p_exceed", simulate=_p_simulate,
+                                shared_sample_parameters=("t",), symbol="P", stream="p_exceed"),
+        "median_x": Metric("m", "median of X", _median_analytic, _median_simulate, kind="median", symbol="m"),
         "p_exceed_sim": Metric("1", "P[X > t], simulated", simulate=_p_simulate,
                                shared_sample_parameters=("t",), symbol="P"),
         "p_biased": Metric("1", "P[X > t] + 0.02", _biased, _p_simulate, shared_sample_parameters=("t",),

@@ -54,6 +54,10 @@ import numpy as np
 from scipy import special as _sp
 
 from ...geometry import ppp_ordered_distances
+from ...localization import angular_moments
+from ...localization import check_beta as _check_beta
+from ...localization import check_geometry as _geometry
+from ...localization import range_trace_from_sums as _trace_from_sums
 from ...numerics import inverse_power
 from .acceptance import mean_squared_distance_index
 
@@ -82,13 +86,6 @@ _LEX_FORMS = ("corrected", "printed")
 # --------------------------------------------------------------------------- validation helpers
 
 
-def _check_beta(beta) -> float:
-    beta = float(beta)
-    if not (np.isfinite(beta) and beta > 0.0):
-        raise ValueError(f"beta must be finite and > 0, got {beta!r}")
-    return beta
-
-
 def _sizes(N, minimum=1) -> np.ndarray:
     N = np.asarray(N, dtype=float)
     if np.any(~np.isfinite(N) | (N != np.round(N)) | (N < minimum)):
@@ -96,31 +93,7 @@ def _sizes(N, minimum=1) -> np.ndarray:
     return N
 
 
-def _geometry(d, theta, beta):
-    d, theta = np.broadcast_arrays(np.asarray(d, dtype=float), np.asarray(theta, dtype=float))
-    if d.ndim < 1 or d.shape[-1] < 1:
-        raise ValueError("d and theta must have a trailing axis of length N >= 1")
-    if np.any(~(d > 0.0)) or np.any(~np.isfinite(d)) or np.any(~np.isfinite(theta)):
-        raise ValueError("d must be finite and > 0 and theta finite")
-    return d, theta, _check_beta(beta)
-
-
 # --------------------------------------------------------------------------- exact trace of F^-1
-
-
-def _trace_from_sums(S, mu_re, mu_im, q_re, q_im):
-    """``tr(F^-1)`` (``|zeta|^2 = 1``) from ``S``, ``mu`` and ``q``; ``inf`` where ``det F <= 0``.
-
-    ``det F = 0`` exactly for collinear bearings; a non-positive value can also come
-    from round-off in an almost singular configuration, where the true trace is huge.
-    """
-    mu2 = mu_re * mu_re + mu_im * mu_im
-    numerator = 2.0 * (S * S + mu2)
-    re_q_mu2 = q_re * (mu_re * mu_re - mu_im * mu_im) + 2.0 * q_im * mu_re * mu_im
-    det = S * (S * (S * S - q_re * q_re - q_im * q_im) + 2.0 * S * mu2 - 2.0 * re_q_mu2)
-    singular = ~(det > 0.0)
-    out = numerator / np.where(singular, 1.0, det)
-    return np.where(singular, np.inf, out)
 
 
 def crlb_trace_closed_form(d, theta, beta=2.0):
@@ -153,10 +126,7 @@ def crlb_trace_closed_form(d, theta, beta=2.0):
         pi, e.g. ``N = 1``).
     """
     d, theta, beta = _geometry(d, theta, beta)
-    w = np.power(d, -beta)
-    c, s = np.cos(theta), np.sin(theta)
-    wc, ws = w * c, w * s
-    sums = (w.sum(-1), wc.sum(-1), ws.sum(-1), (wc * c - ws * s).sum(-1), (2.0 * wc * s).sum(-1))
+    sums = angular_moments(np.power(d, -beta), theta)
     with np.errstate(divide="ignore", invalid="ignore"):
         return _trace_from_sums(*sums)[()]
 
