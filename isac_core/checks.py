@@ -380,17 +380,19 @@ def _peaks_check(ds, spec, check):
     """Number of interior local maxima of each analytic curve along a dimension.
 
     ``first_before: <metric>`` also requires the first peak to lie before the global
-    maximum of that metric on the same curve.
+    maximum of that metric on the same curve; ``first_trend: {across, direction}``
+    requires the first peak to move monotonically with another dimension.
     """
     along = check["along"]
     sub = _point(ds, check["at"]) if check.get("at") else ds
     coords = sub[along].values
     other = sub[check["first_before"]] if "first_before" in check else None
-    peaks, ok = {}, True
+    peaks, ok, first, where = {}, True, {}, {}
     rows = _rows(spec, sub[check["metric"]], along)
     others = _rows(spec, other, along) if other is not None else None
-    for label, _, row in rows:
+    for label, at, row in rows:
         idx = _local_maxima(row) if np.isfinite(row).all() else []
+        first[label], where[label] = (float(coords[idx[0]]) if idx else None), at
         entry = {"locations": [_shown(spec, along, float(coords[i])) for i in idx],
                  "values": [float(row[i]) for i in idx]}
         ok &= len(idx) == check["count"]
@@ -400,7 +402,12 @@ def _peaks_check(ds, spec, check):
             entry["before"] = _shown(spec, along, ref_at)
             ok &= bool(idx) and float(coords[idx[0]]) < ref_at
         peaks[label] = entry
-    return {"peaks": peaks, "units": spec.axis(along).display_units, "passed": bool(ok)}
+    out = {"peaks": peaks, "units": spec.axis(along).display_units}
+    if "first_trend" in check:
+        out["first_trend_passed"] = _trend(first, where, check["first_trend"])
+        ok &= out["first_trend_passed"]
+    out["passed"] = bool(ok)
+    return out
 
 
 def _optimum_ratio_check(ds, spec, check):

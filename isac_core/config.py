@@ -271,6 +271,7 @@ class FigureSpec:
     source: str = ""
     paper_title: str = ""
     paper_reference: str = ""
+    inventory: tuple = ()
 
     @property
     def name(self) -> str:
@@ -317,6 +318,7 @@ class FigureSpec:
             "source": self.source,
             "paper_title": self.paper_title,
             "paper_reference": self.paper_reference,
+            "inventory": [dict(i) for i in self.inventory],
         }
 
     @classmethod
@@ -343,18 +345,19 @@ class FigureSpec:
             source=d.get("source", ""),
             paper_title=d.get("paper_title", ""),
             paper_reference=d.get("paper_reference", ""),
+            inventory=tuple(d.get("inventory", ())),
         )
 
     def config_hash(self) -> str:
         """SHA-256 of what the figure's numbers depend on.
 
         Model, metrics, grid, fixed and derived parameters, Monte Carlo settings and
-        seed; not the titles, plot, checks, agreement allowances or chunking, which
-        change no number.
+        seed; not the titles, plot, checks, agreement allowances, the paper's
+        inventory or chunking, which change no number.
         """
         d = self.to_dict()
         for key in ("title", "caption", "plot", "checks", "agreement", "chunk_size", "source",
-                    "paper_title", "paper_reference"):
+                    "paper_title", "paper_reference", "inventory"):
             d.pop(key)
         for axis in d["axes"]:
             axis.pop("display_units")
@@ -787,6 +790,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         source=shown,
         paper_title=data.get("title", ""),
         paper_reference=data.get("reference", ""),
+        inventory=tuple(data.get("inventory", ())),
     )
     return spec, []
 
@@ -857,12 +861,12 @@ def _check_check(check, at, axes, params, where):
                "invariance": {"across"},
                "monotone": {"show", "increments", "significant", "ignore_above"},
                "extremum": {"show", "extremum", "location", "trend"},
-               "peaks": {"count", "first_before"}, "crossings": {"across", "pairs"},
+               "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
                "optimum_ratio": {"show", "over", "extremum", "bounds"},
                "slope": {"show", "within", "bounds", "x_scale"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
                                "significant", "ignore_above", "extremum", "location", "trend", "count",
-                               "first_before", "pairs", "over", "x_scale")
+                               "first_before", "pairs", "over", "x_scale", "first_trend")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
@@ -879,7 +883,7 @@ def _check_check(check, at, axes, params, where):
             return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
         if kind == "extremum" and "location" not in check and "trend" not in check:
             return [f"{where}: extremum checks need a location, a trend, or both"]
-        trend = check.get("trend")
+        trend = check.get("trend", check.get("first_trend"))
         if trend is not None:
             if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
                 return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]

@@ -142,6 +142,7 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
         "paper": spec.paper,
         "paper_title": spec.paper_title,
         "paper_reference": spec.paper_reference,
+        "paper_inventory": [dict(i) for i in spec.inventory],
         "model": model.key,
         "model_reference": model.reference,
         "caption": spec.caption,

@@ -116,6 +116,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 tol = "-"
             elif c["kind"] == "peaks":
                 before = f", the first before the maximum of {c['first_before']}" if "first_before" in c else ""
+                if "first_trend" in c:
+                    before += (f", the first moving {c['first_trend'].get('direction', 'increasing')} "
+                               f"with {c['first_trend']['across']}")
                 expected = f"{c['count']} interior local maxima along {c['along']}{before}"
                 ours = "; ".join(f"{k}: {', '.join(_fmt(v) for v in p['locations'])}" for k, p in c["peaks"].items())
                 tol = "-"
@@ -165,15 +168,31 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     return "\n".join(out)
 
 
+def _inventory_section(inventories) -> str:
+    """Per paper, every figure and table with its verdict (from the figure file's ``inventory``)."""
+    out = []
+    for paper, (title, items) in inventories.items():
+        out.append(f"<h2>What {_e(paper)} allows: every figure and table</h2><p>{_e(title)}</p><table>"
+                   "<tr><th>item</th><th>verdict</th><th>figure here</th><th>reason</th></tr>")
+        for i in items:
+            link = f'<a href="#{_e(paper)}/{_e(i["figure"])}">{_e(i["figure"])}</a>' if i.get("figure") else "-"
+            out.append(f"<tr><td>{_e(i['item'])}</td><td>{_e(i['verdict'])}</td><td>{link}</td>"
+                       f"<td>{_e(i['reason'])}</td></tr>")
+        out.append("</table>")
+    return "".join(out)
+
+
 def write_report(entries, path: str | Path) -> Path:
     """Write ``index.html`` from ``(dataset path, check.json path, png path)`` triples."""
     from .io import open_dataset
     from .models import get_model
 
-    sections, rows = [], []
+    sections, rows, inventories = [], [], {}
     n_pass = 0
     for ds_path, check_path, png_path in entries:
         ds = open_dataset(ds_path)
+        if ds.attrs.get("paper_inventory"):
+            inventories.setdefault(ds.attrs["paper"], (ds.attrs.get("paper_title", ""), ds.attrs["paper_inventory"]))
         check = json.loads(Path(check_path).read_text())
         model = get_model(ds.attrs["model"])
         sections.append(_figure_section(ds, check, Path(png_path), model))
@@ -188,7 +207,7 @@ def write_report(entries, path: str | Path) -> Path:
         '<span class="recon">orange</span> are not stated in the paper and were reconstructed '
         "(see docs/errata.md).</p>"
         "<table><tr><th>figure</th><th>title</th><th>checks passed</th><th>verdict</th></tr>"
-        + "".join(rows) + "</table>" + "\n".join(sections)
+        + "".join(rows) + "</table>" + _inventory_section(inventories) + "\n".join(sections)
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from isac_core.checks import check_figure
 from isac_core.config import load_figure_file
+from isac_core.io import write_zarr
+from isac_core.plotting import render
+from isac_core.report import write_report
 from tests.unit.figure_runs import assert_figure_holds, run_figure
 
 FIGURES = Path(__file__).resolve().parents[2] / "config" / "figures" / "han_survey.yaml"
@@ -37,3 +42,16 @@ def test_table3_agrees_with_its_analytic_checks(specs):
     # the mean-field lines are finite and decreasing in N
     for name in ("t3_tof_mf", "t3_aoa_mf", "t3_hybrid_mf"):
         assert np.all(np.diff(ds[name].values) < 0)
+
+
+def test_report_lists_the_survey_inventory(specs, tmp_path):
+    spec, ds = run_figure(specs["fig4b"], 200)
+    assert any(i["item"].startswith("Fig. 4(a)") and i["verdict"] == "not reproducible"
+               for i in ds.attrs["paper_inventory"])
+    store = write_zarr(ds, tmp_path / "fig4b.zarr")
+    check = tmp_path / "fig4b.check.json"
+    check.write_text(json.dumps(check_figure(ds, spec)))
+    png = tmp_path / "fig4b.png"
+    render(ds, spec).savefig(png)
+    html = write_report([(store, check, png)], tmp_path / "index.html").read_text()
+    assert "What han_survey allows" in html and "not reproducible" in html and "Fig. 4(a)" in html

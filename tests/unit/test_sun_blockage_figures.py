@@ -22,7 +22,7 @@ def specs():
     return load_figure_file(FIGURES, seed=17)
 
 
-@pytest.mark.parametrize("key", ["fig2", "fig3", "fig4_single", "fig5", "fig6", "fig7"])
+@pytest.mark.parametrize("key", ["fig2", "fig2_rcs_shift", "fig3", "fig4_single", "fig5", "fig6", "fig7"])
 def test_figure_agrees_and_meets_its_analytic_checks(specs, key):
     spec, ds = run_figure(specs[key], 2000)
     _, analytic = assert_figure_holds(spec, ds)

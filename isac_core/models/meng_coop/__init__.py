@@ -159,6 +159,13 @@ def _simulate_crlb(thinning):
     return simulate
 
 
+def _simulate_crlb_median(rng, n_trials, params):
+    """``tr F^-1`` of every draw (singular draws ``+inf``), for a median that exists for every N >= 2."""
+    sizes, index = distinct_sizes(params["N"])
+    samples = crlb.crlb_samples(rng, n_trials, sizes, params["beta"], min_active=2, n_nearest=SENSING_NEAREST)
+    return np.where(np.isnan(samples), np.inf, samples)[:, index] / params["p_s"]
+
+
 def _simulate_excluded(rng, n_trials, params):
     sizes, index = distinct_sizes(params["N"])
     kappa = acceptance.kappa_sensing(sizes, params["mu_s"], params["psi"])
@@ -272,6 +279,10 @@ def _metrics():
         "crlb_exact": Metric("1", c + ", exact FIM", simulate=_simulate_crlb(False), kind="mean",
                              shared_sample_parameters=("N",), symbol="c",
                              reference="eqs. (5)-(6): E[tr F_N^-1] over the N nearest BSs"),
+        "crlb_median": Metric("1", c + ", exact FIM, median over geometries", simulate=_simulate_crlb_median,
+                              kind="median", shared_sample_parameters=("N",), symbol="c",
+                              reference="median of tr F_N^-1 (eqs. (5)-(6)); exists where the mean does not",
+                              stream="crlb_exact"),
         "kappa_s": Metric("1", "sensing acceptance probability", _kappa_s_form("corrected"), symbol=r"\kappa_s",
                           reference="Lemma 1, first line of eq. (24) (corrected eq. (15))"),
         "kappa_s_printed": Metric("1", "sensing acceptance probability, eq. (15) as printed",

@@ -63,6 +63,8 @@ PARAMETERS = {
                    source="Table II column pair 1 (K = 1; pairs 2-3 are K = 5, 10)"),
     "mu": Parameter("1", "rate of the exponential NLoS fading power", 1.0, minimum=0.0, exclusive_minimum=True,
                     symbol=r"\mu", source=_RECON + "; unit-mean Rayleigh power"),
+    "T_rcs": Parameter("1", "SINR threshold over the mean cross-section in m^2, T / (rcs / 1 m^2)", 1.0, minimum=0.0,
+                       symbol=r"T/\bar\sigma", source="figure axis (RCS-shift figure: T = T_rcs rcs)"),
     "rcs": Parameter("m^2", "mean radar cross-section of the target", "0 dBsm", minimum=0.0,
                      exclusive_minimum=True, symbol=r"\bar\sigma", source=_RECON + "; Fig. 2 sweeps it"),
 }
