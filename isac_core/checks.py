@@ -411,14 +411,22 @@ def _peaks_check(ds, spec, check):
 
 
 def _optimum_ratio_check(ds, spec, check):
-    """Ratio of the extrema of two metrics along a dimension (each at its own optimum), per curve."""
+    """Ratio of the extrema of two metrics along a dimension (each at its own optimum), per curve.
+
+    With ``numerator_at`` the numerator is the metric at that coordinate of ``along``
+    (e.g. how far a claimed optimum is from the true one).
+    """
     along, pick = check["along"], (np.nanmin if check["extremum"] == "min" else np.nanmax)
     sub = _point(ds, check["at"]) if check.get("at") else ds
     top = _values(sub, check["metric"], check.get("show", "analytic"))
     over = check["over"]
     bottom = _values(sub, over["metric"], over.get("show", "analytic"))
     ratios, ok = {}, True
+    coords = top[along].values
+    at = check.get("numerator_at")
     for (label, _, a), (_, _, b) in zip(_rows(spec, top, along), _rows(spec, bottom, along), strict=True):
+        if at is not None:  # the numerator at one coordinate instead of at its own extremum
+            a = a[np.isclose(coords, at, rtol=1e-9, atol=0.0)]
         a, b = a[np.isfinite(a)], b[np.isfinite(b)]
         if not (a.size and b.size):
             ratios[label], ok = None, False

@@ -738,6 +738,9 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
+        if "numerator_at" in check and check.get("along") in params:
+            check = {**check, "numerator_at": _quantity(check["numerator_at"], params[check["along"]],
+                                                         W(f"{where}.numerator_at"), problems)}
         if check["kind"] == "extremum" and check.get("along") in params and "location" in check:
             here = W(f"{where}.location")
             low, high = (_quantity(b, params[check["along"]], here, problems) for b in check["location"])
@@ -862,11 +865,11 @@ def _check_check(check, at, axes, params, where):
                "monotone": {"show", "increments", "significant", "ignore_above"},
                "extremum": {"show", "extremum", "location", "trend"},
                "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
-               "optimum_ratio": {"show", "over", "extremum", "bounds"},
+               "optimum_ratio": {"show", "over", "extremum", "bounds", "numerator_at"},
                "slope": {"show", "within", "bounds", "x_scale"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
                                "significant", "ignore_above", "extremum", "location", "trend", "count",
-                               "first_before", "pairs", "over", "x_scale", "first_trend")
+                               "first_before", "pairs", "over", "x_scale", "first_trend", "numerator_at")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]

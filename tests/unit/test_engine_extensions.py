@@ -308,6 +308,10 @@ def test_slope_and_optimum_ratio_checks(fig1):
     assert not bad["passed"]
     expected = float(ds["p_exceed"].sel(scale=2.0).min() / ds["p_markov"].sel(scale=2.0).min())
     assert ratio["passed"] and ratio["ratios"]["scale = 2 m"] == pytest.approx(expected)
+    at_point = dict(checks[2], numerator_at=1.5)
+    out = check_figure(ds, _with(spec, checks=(at_point,)))["checks"][0]
+    expected = float(ds["p_exceed"].sel(scale=2.0, t=1.5) / ds["p_markov"].sel(scale=2.0).min())
+    assert out["ratios"]["scale = 2 m"] == pytest.approx(expected)
 
 
 def test_difference_check_of_one_metric(fig1):

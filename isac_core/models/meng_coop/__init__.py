@@ -65,6 +65,8 @@ PARAMETERS = {
                        exclusive_minimum=True, maximum=8.0, symbol=r"\alpha", source="paper, Sec. V"),
     "beta": Parameter("1", "path-loss exponent of the radar links (one way)", 2.0, minimum=0.5, maximum=8.0,
                       symbol=r"\beta", source="paper, Sec. V"),
+    "log10_N": Parameter("1", "log10 of the sensing cluster size (large-N limit)", 3.0, minimum=2.61, maximum=300.0,
+                         symbol=r"\log_{10} N", source="figure axis (Theorem 1 limit)"),
     "C": Parameter("nat", "backhaul capacity (nats/s/Hz)", 6.0, minimum=0.0, exclusive_minimum=True,
                    symbol="C", source="paper, Sec. V (C = 6); Fig. 5 adds 4 and 8 (reconstructed)"),
     "e": Parameter("nat", "backhaul rate per cooperating sensing BS (nats/s/Hz)", 0.2, minimum=0.0,
@@ -164,6 +166,15 @@ def _simulate_crlb_median(rng, n_trials, params):
     sizes, index = distinct_sizes(params["N"])
     samples = crlb.crlb_samples(rng, n_trials, sizes, params["beta"], min_active=2, n_nearest=SENSING_NEAREST)
     return np.where(np.isnan(samples), np.inf, samples)[:, index] / params["p_s"]
+
+
+def _simulate_large_n(rng, n_trials, params):
+    sizes, index = np.unique(np.asarray(params["log10_N"], float), return_inverse=True)
+    return crlb.large_n_scaled_samples(rng, n_trials, sizes)[:, index.ravel()]
+
+
+def _log_law_limit(params):
+    return np.full(np.shape(params["log10_N"]), 2.0)
 
 
 def _simulate_excluded(rng, n_trials, params):
@@ -279,6 +290,11 @@ def _metrics():
         "crlb_exact": Metric("1", c + ", exact FIM", simulate=_simulate_crlb(False), kind="mean",
                              shared_sample_parameters=("N",), symbol="c",
                              reference="eqs. (5)-(6): E[tr F_N^-1] over the N nearest BSs"),
+        "crlb_ln2n": Metric("1", "c ln^2 N, exact FIM, nearest 400 BSs exact plus the mean far field",
+                            simulate=_simulate_large_n, kind="mean", shared_sample_parameters=("log10_N",),
+                            symbol=r"c \ln^2 N", reference="eqs. (5)-(6) for very large N"),
+        "crlb_ln2n_limit": Metric("1", "limit of c ln^2 N", _log_law_limit, symbol=r"c \ln^2 N",
+                                  reference="Theorem 1, eq. (14): c ln^2 N -> 2 (corrected constant; printed 1)"),
         "crlb_median": Metric("1", c + ", exact FIM, median over geometries", simulate=_simulate_crlb_median,
                               kind="median", shared_sample_parameters=("N",), symbol="c",
                               reference="median of tr F_N^-1 (eqs. (5)-(6)); exists where the mean does not",

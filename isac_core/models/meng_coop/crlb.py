@@ -72,7 +72,11 @@ __all__ = [
     "crlb_log_law",
     "crlb_with_acceptance",
     "crlb_samples",
+    "large_n_scaled_samples",
 ]
+
+#: BSs simulated explicitly by :func:`large_n_scaled_samples`.
+LARGE_N_EXACT = 400
 
 #: Trials per Monte Carlo block. Memory per block is about ``8 (10 K + 8 len(N)) BLOCK_TRIALS``
 #: bytes (18 MB for ``K = len(N) = 30``), independent of ``n_trials``.
@@ -523,3 +527,40 @@ def _crlb_block(rng, n, sizes, kappa, K, beta, min_active):
         trace = _trace_from_sums(*sums)
     trace[active < min_active] = np.nan
     return trace.T
+
+
+def large_n_scaled_samples(rng, n_trials, log10_N):
+    r"""Samples of ``c ln^2 N`` for astronomically large ``N`` (``beta = 2``; Theorem 1's limit).
+
+    Semi-analytic: the nearest ``K = LARGE_N_EXACT`` BSs are simulated exactly (normalised
+    geometry ``w_k = 1 / Gamma_k``, uniform bearings); the BSs from ``K`` to ``N`` only add
+    ``ln(N / K)`` to ``S = sum_k w_k`` (the mean of ``sum_{K<k<=N} 1/Gamma_k``; their
+    bearing-weighted sums ``mu``, ``q`` are negligible next to ``S``). The trace is then the
+    closed form of :func:`crlb_trace_closed_form`. Theorem 1 (corrected) says
+    ``c ln^2 N -> 2``; the approach is logarithmically slow.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_trials : int
+    log10_N : array_like
+        ``log10 N`` of the cluster sizes, each ``>= log10(K)``.
+
+    Returns
+    -------
+    ndarray, shape (n_trials, len(log10_N))
+    """
+    log10_N = np.atleast_1d(np.asarray(log10_N, float))
+    if np.any(log10_N < np.log10(LARGE_N_EXACT)):
+        raise ValueError(f"log10_N must be >= log10({LARGE_N_EXACT})")
+    ln_N = log10_N * np.log(10.0)
+    out = np.empty((int(n_trials), log10_N.size))
+    for start in range(0, int(n_trials), BLOCK_TRIALS):
+        n = min(BLOCK_TRIALS, int(n_trials) - start)
+        gamma_k = ppp_ordered_distances(rng, 1.0 / np.pi, LARGE_N_EXACT, n) ** 2  # density 1/pi: d_k^2 = Gamma_k
+        theta = rng.uniform(0.0, 2.0 * np.pi, (n, LARGE_N_EXACT))
+        S, mu_re, mu_im, q_re, q_im = angular_moments(1.0 / gamma_k, theta)
+        S_N = S[:, None] + (ln_N - np.log(LARGE_N_EXACT))[None, :]
+        trace = _trace_from_sums(S_N, mu_re[:, None], mu_im[:, None], q_re[:, None], q_im[:, None])
+        out[start:start + n] = trace * ln_N[None, :] ** 2
+    return out
