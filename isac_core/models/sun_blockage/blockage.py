@@ -48,6 +48,7 @@ __all__ = [
     "q_integral",
     "nearest_visible_pdf",
     "hole_probability",
+    "visible_mass",
     "association_probability",
     "blockage_parameters",
     "rician_series",
@@ -178,11 +179,11 @@ def nearest_visible_pdf(r, lam, beta, p):
     return 2.0 * np.pi * lam * r * los_probability(r, beta, p) * np.exp(-2.0 * np.pi * lam * q)
 
 
-def hole_probability(lam, beta, p):
-    """Probability that no BS is visible (coverage hole), eq (5).
+def visible_mass(lam, beta, p):
+    """Mean number of visible (LoS) BSs, ``Lambda = 2 pi lam e^-p / beta^2`` (the mass of eq (4)).
 
-    ``P_hole = exp(-2 pi lam e^-p / beta^2)``; zero without blockage
-    (``beta = 0``).
+    The LoS BSs seen from a point form a PPP of intensity ``lam P_L(|x|)``; its total
+    mass is finite with blockage and infinite without (``beta = 0``).
 
     Parameters
     ----------
@@ -200,33 +201,25 @@ def hole_probability(lam, beta, p):
     lam = _check_density(lam)
     beta, p = _check_blockage(beta, p)
     with np.errstate(divide="ignore"):
-        expo = -2.0 * np.pi * lam * np.exp(-p) / (beta * beta)
-    return np.exp(expo)
+        return 2.0 * np.pi * lam * np.exp(-p) / (beta * beta)
+
+
+def hole_probability(lam, beta, p):
+    """Probability that no BS is visible (coverage hole), eq (5).
+
+    ``P_hole = exp(-Lambda)`` with :func:`visible_mass` ``Lambda``; zero without
+    blockage (``beta = 0``). Arguments as in :func:`visible_mass`.
+    """
+    return np.exp(-visible_mass(lam, beta, p))
 
 
 def association_probability(lam, beta, p):
     """Mass of ``f_V``: probability that at least one BS is visible, eq (5).
 
-    ``P_assoc = 1 - exp(-2 pi lam e^-p / beta^2)`` (computed with ``expm1``).
-
-    Parameters
-    ----------
-    lam : array_like
-        BS density (m^-2), > 0.
-    beta : array_like
-        Blockage shape parameter (m^-1), >= 0.
-    p : array_like
-        Blocked-area proportion, >= 0.
-
-    Returns
-    -------
-    ndarray
+    ``P_assoc = 1 - exp(-Lambda)`` (computed with ``expm1``); arguments as in
+    :func:`visible_mass`.
     """
-    lam = _check_density(lam)
-    beta, p = _check_blockage(beta, p)
-    with np.errstate(divide="ignore"):
-        expo = -2.0 * np.pi * lam * np.exp(-p) / (beta * beta)
-    return -np.expm1(expo)
+    return -np.expm1(-visible_mass(lam, beta, p))
 
 
 def blockage_parameters(lam_b, mean_length, mean_width):

@@ -98,7 +98,7 @@ from scipy import special as _sp
 
 from ...fading import rayleigh_power, rician_power, swerling1_rcs
 from ...numerics import inverse_power
-from .blockage import los_probability
+from .blockage import los_probability, visible_mass
 
 __all__ = [
     "BLOCK_TRIALS",
@@ -172,7 +172,7 @@ class _Net:
         self.has_nlos = self.beta > 0.0 or self.p > 0.0
         self.rho = math.sqrt(self.n_points / (math.pi * self.lam))
         if self.beta > 0.0:
-            self.los_mass = 2.0 * math.pi * self.lam * math.exp(-self.p) / (self.beta * self.beta)
+            self.los_mass = float(visible_mass(self.lam, self.beta, self.p))
             self.far_exact = bool(self.far_los_mass(self.rho) <= FAR_LOS_MAX)
         else:
             self.los_mass = math.inf
@@ -261,7 +261,7 @@ def visible_distance(mass, lam, beta, p):
         raise ValueError("mass must be >= 0")
     if beta == 0.0:
         return np.sqrt(mass / (math.pi * lam * math.exp(-p)))
-    total = 2.0 * math.pi * lam * math.exp(-p) / (beta * beta)
+    total = float(visible_mass(lam, beta, p))
     y = np.atleast_1d(mass / total)
     out = np.full(y.shape, np.inf)
     ok = y < 1.0
