@@ -13,7 +13,10 @@
     a Kolmogorov--Smirnov distance or the excess of a paper's printed formula,
     within bounds) and ``invariance`` (a metric does not change across a
     dimension: analytic values to a tolerance, Monte Carlo estimates pairwise
-    within their standard errors);
+    within their standard errors), ``extremum``, ``peaks``, ``crossings``,
+    ``optimum_ratio``, ``slope``, ``fit`` (a model's closed-form law fitted to the
+    metric, with its residual) and ``reference`` (the metric against a table of
+    reference values);
 ``passed``
     whether everything passed.
 """
@@ -169,8 +172,10 @@ def _monotone_check(ds, spec, check):
     goes against ``direction`` by more than the Bonferroni z-quantile times its
     standard error (a wrong-direction step the sampling noise cannot explain); with
     ``significant: true`` every step must go the stated way by more than that, except
-    steps between markers above ``ignore_above`` (saturated values).
+    steps between markers above ``ignore_above`` (saturated values). ``within``
+    restricts the grid to closed ranges of some dimensions first.
     """
+    ds = _within(ds, check.get("within", {}))
     if check.get("show") == "mc":
         return _monotone_mc(ds, check)
     along, metric = check["along"], check["metric"]
@@ -482,10 +487,67 @@ def _crossings_check(ds, spec, check, tol=1e-4):
             "passed": bool(low <= len(crossing) <= high)}
 
 
+def _fit_check(ds, spec, check):
+    """A model's closed-form law fitted to a metric along a dimension, per curve.
+
+    The law (``Model.laws[check["law"]]``) is fitted by its own least-squares rule; the
+    residual statistic is ``max_abs`` (default: ``max |y / fit - 1|``) or ``ratio``
+    (``max(y / fit) / min(y / fit)``, e.g. the spread of ``CRLB ln^2 N``) and must lie in
+    ``bounds``; ``positive: true`` also requires every fitted coefficient to be > 0.
+    """
+    law = spec.model.laws[check["law"]]
+    along = check["along"]
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    sub = _within(sub, check.get("within", {}))
+    values = _values(sub, check["metric"], check.get("show", "analytic"))
+    x_all = np.asarray(values[along].values, float)
+    statistic = check.get("statistic", "max_abs")
+    fits, ok = {}, True
+    for label, _, row in _rows(spec, values, along):
+        keep = np.isfinite(row) & (row > 0)
+        if keep.sum() < len(law.coefficients) + 1:
+            fits[label], ok = None, False
+            continue
+        coefficients = law.fit(x_all[keep], row[keep])
+        ratio = row[keep] / law.evaluate(x_all[keep], *coefficients)
+        value = float(np.max(np.abs(ratio - 1.0))) if statistic == "max_abs" else float(ratio.max() / ratio.min())
+        fits[label] = {"coefficients": dict(zip(law.coefficients, map(float, coefficients), strict=True)),
+                       statistic: value, "points": int(keep.sum())}
+        ok &= bool(check["bounds"][0] <= value <= check["bounds"][1])
+        if check.get("positive"):
+            ok &= bool(all(c > 0 for c in coefficients))
+    return {"law": law.formula, "fits": fits, "passed": bool(ok)}
+
+
+def _reference_check(ds, spec, check):
+    """A metric against a table of reference values along one dimension.
+
+    Every listed point must lie within ``relative_tolerance`` (a fraction) of its
+    reference value; a point without a finite value fails.
+    """
+    along = check["along"]
+    sub = _point(ds, check["at"]) if check.get("at") else ds
+    values = _values(sub, check["metric"], check.get("show", "analytic"))
+    extra = [d for d in values.dims if d != along]
+    if extra:
+        raise ValueError(f"reference check on {check['metric']!r} does not fix dims {extra}")
+    rows, worst, ok = [], 0.0, True
+    for x, expected in check["points"]:
+        ours = float(values.sel({along: x}))
+        deviation = ours / expected - 1.0 if np.isfinite(ours) else None
+        rows.append({"at": _label(spec, {along: x}), "expected": expected, "ours": ours, "relative": deviation})
+        if deviation is None:
+            ok = False
+            continue
+        worst = max(worst, abs(deviation))
+        ok &= bool(abs(deviation) <= check["relative_tolerance"])
+    return {"points": rows, "worst_relative": worst, "passed": bool(ok)}
+
+
 _CHECKS = {"value": _value_check, "crossing": _crossing_check, "monotone": _monotone_check,
            "difference": _difference_check, "invariance": _invariance_check, "extremum": _extremum_check,
            "peaks": _peaks_check, "crossings": _crossings_check, "optimum_ratio": _optimum_ratio_check,
-           "slope": _slope_check}
+           "slope": _slope_check, "fit": _fit_check, "reference": _reference_check}
 
 
 def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:

@@ -738,6 +738,22 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
+        if check["kind"] == "fit" and check.get("law") not in model.laws:
+            problems.append(f"{W(where + '.law')}: model {model.key!r} states no law {check.get('law')!r}; "
+                            f"laws: {', '.join(model.laws) or 'none'}")
+        if check["kind"] == "reference" and check.get("along") in valid:
+            points = []
+            for j, (x, expected) in enumerate(check.get("points", [])):
+                here = W(f"{where}.points[{j}]")
+                v = _quantity(x, params[check["along"]], here, problems)
+                snapped = None if v is None else snap_to([v], valid[check["along"]])[0]
+                if v is not None and snapped is None:
+                    problems.append(f"{here}: {x!r} is not on the grid of {check['along']!r}")
+                elif snapped is not None:
+                    if not expected > 0:
+                        problems.append(f"{here}: the reference value must be > 0 (a relative tolerance applies)")
+                    points.append((snapped, float(expected)))
+            check = {**check, "points": points}
         if "numerator_at" in check and check.get("along") in params:
             check = {**check, "numerator_at": _quantity(check["numerator_at"], params[check["along"]],
                                                          W(f"{where}.numerator_at"), problems)}
@@ -812,8 +828,8 @@ def _check_plot_layout(plot, axes, W):
         return [f"{W('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
     if "metric" in x and len(free) > 1:
         return [f"{W('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
-    if "metric" in x and plot.get("series"):
-        return [f"{W('plot.series')}: series apply to line plots (x a parameter), not to trade-off plots"]
+    if "param" in x and any("x" in sr for sr in plot.get("series", [])):
+        return [f"{W('plot.series')}: 'x' in a series applies to trade-off plots (x a metric) only"]
     return []
 
 
@@ -824,25 +840,28 @@ def _check_series(plot, fig, model, mc_enabled, W):
     if y not in model.metrics:
         return problems  # reported with the plot axes
     x = plot["x"].get("metric")
-    for name in (x, y) if x else ():
-        if name in model.metrics and model.metrics[name].analytic is None:
-            problems.append(f"{W('plot')}: trade-off plots trace analytic values; {name!r} has none")
+    if x and not plot.get("series"):
+        for name in (x, y):
+            if name in model.metrics and model.metrics[name].analytic is None:
+                problems.append(f"{W('plot')}: trade-off plots trace analytic values; {name!r} has none")
     for i, series in enumerate(plot.get("series", [])):
         where = W(f"plot.series[{i}]")
-        name = series["metric"]
-        if name not in fig["metrics"] or name not in model.metrics:
-            problems.append(f"{where}.metric: {name!r} is not among the figure's metrics")
-            continue
-        metric = model.metrics[name]
-        if series["show"] == "analytic" and metric.analytic is None:
-            problems.append(f"{where}.show: {name!r} has no analytic kernel; use show: mc")
-        if series["show"] == "mc" and (metric.simulate is None or not mc_enabled):
-            problems.append(f"{where}.show: {name!r} has no Monte Carlo estimates in this figure")
+        # trade-off series pair a y metric with an x metric (default: the plot's x metric)
+        pairs = (("metric", series["metric"], y),) + ((("x", series.get("x", x), x),) if x else ())
+        for key, name, axis in pairs:
+            if name not in fig["metrics"] or name not in model.metrics:
+                problems.append(f"{where}.{key}: {name!r} is not among the figure's metrics")
+                continue
+            metric = model.metrics[name]
+            if series["show"] == "analytic" and metric.analytic is None:
+                problems.append(f"{where}.show: {name!r} has no analytic kernel; use show: mc")
+            if series["show"] == "mc" and (metric.simulate is None or not mc_enabled):
+                problems.append(f"{where}.show: {name!r} has no Monte Carlo estimates in this figure")
+            if axis in model.metrics and metric.units != model.metrics[axis].units:
+                problems.append(f"{where}.{key}: {name!r} is in {metric.units!r}, the axis metric "
+                                f"({axis!r}) in {model.metrics[axis].units!r}")
         if series["show"] == "analytic" and series.get("style") == "markers":
             problems.append(f"{where}.style: markers are for Monte Carlo estimates; use a line style")
-        if metric.units != model.metrics[y].units:
-            problems.append(f"{where}.metric: {name!r} is in {metric.units!r}, the y axis "
-                            f"({y!r}) in {model.metrics[y].units!r}")
     if not plot.get("series") and y in model.metrics and model.metrics[y].analytic is None and not mc_enabled:
         problems.append(f"{W('plot.y')}: {y!r} has no analytic kernel and Monte Carlo is disabled")
     return problems
@@ -856,26 +875,33 @@ def _check_check(check, at, axes, params, where):
               "monotone": {"along"}, "difference": {"statistic", "bounds"},
               "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum"},
               "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"},
-              "optimum_ratio": {"along", "over", "extremum", "bounds"}, "slope": {"along", "bounds"}}[kind]
+              "optimum_ratio": {"along", "over", "extremum", "bounds"}, "slope": {"along", "bounds"},
+              "fit": {"along", "law", "bounds"}, "reference": {"along", "points", "relative_tolerance"}}[kind]
     missing = sorted(needed - set(check))
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
     allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
                "invariance": {"across"},
-               "monotone": {"show", "increments", "significant", "ignore_above"},
+               "monotone": {"show", "increments", "significant", "ignore_above", "within"},
                "extremum": {"show", "extremum", "location", "trend"},
                "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
                "optimum_ratio": {"show", "over", "extremum", "bounds", "numerator_at"},
-               "slope": {"show", "within", "bounds", "x_scale"}}.get(kind, set())
+               "slope": {"show", "within", "bounds", "x_scale"},
+               "fit": {"show", "within", "bounds", "law", "statistic", "positive"},
+               "reference": {"show", "points", "relative_tolerance"}}.get(kind, set())
     extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
                                "significant", "ignore_above", "extremum", "location", "trend", "count",
-                               "first_before", "pairs", "over", "x_scale", "first_trend", "numerator_at")
+                               "first_before", "pairs", "over", "x_scale", "first_trend", "numerator_at",
+                               "law", "positive", "points", "relative_tolerance")
                    if k in check and k not in allowed)
     if extra:
         return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
     along = check.get("along")
     if along is not None and along not in sizes:
         return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+    statistics = {"difference": ("max", "min", "max_abs", "range", "spread"), "fit": ("max_abs", "ratio")}
+    if "statistic" in check and check["statistic"] not in statistics.get(kind, ()):
+        return [f"{where}.statistic: {kind} checks take one of {', '.join(statistics.get(kind, ()))}"]
     if kind == "difference":
         lo, hi = check["bounds"]
         if check.get("relative") and "minus" not in check:
@@ -891,7 +917,7 @@ def _check_check(check, at, axes, params, where):
             if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
                 return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]
         return []
-    if kind in ("optimum_ratio", "slope"):
+    if kind in ("optimum_ratio", "slope", "fit"):
         if along in check.get("at", {}):
             return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
         lo, hi = check["bounds"]

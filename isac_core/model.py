@@ -39,7 +39,7 @@ import numpy as np
 
 from .units import CANONICAL_UNITS, parse_quantity
 
-__all__ = ["Parameter", "Metric", "Model", "per_distinct", "distinct_sizes"]
+__all__ = ["Parameter", "Metric", "Law", "Model", "per_distinct", "distinct_sizes"]
 
 AnalyticKernel = Callable[[Mapping[str, object]], np.ndarray]
 SimulateKernel = Callable[[np.random.Generator, int, Mapping[str, object]], np.ndarray]
@@ -170,8 +170,33 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Law:
+    """A closed-form law a paper states for a metric (e.g. a scaling law), with its fit.
+
+    Attributes
+    ----------
+    formula : str
+        The law as text, e.g. ``"1 / (a ln^2 N + b ln N)"``.
+    coefficients : tuple of str
+        Names of the fitted coefficients, in the order ``fit`` returns them.
+    fit : callable
+        ``fit(x, y) -> sequence of float``: the least-squares coefficients.
+    evaluate : callable
+        ``evaluate(x, *coefficients) -> ndarray``: the law at ``x``.
+    reference : str
+        Where the law is stated.
+    """
+
+    formula: str
+    coefficients: tuple[str, ...]
+    fit: Callable[[np.ndarray, np.ndarray], tuple]
+    evaluate: Callable[..., np.ndarray]
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
-    """A system model: parameters plus the metrics computed from them."""
+    """A system model: parameters, the metrics computed from them and the laws stated for them."""
 
     key: str
     title: str
@@ -179,6 +204,7 @@ class Model:
     parameters: Mapping[str, Parameter]
     metrics: Mapping[str, Metric]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    laws: Mapping[str, Law] = field(default_factory=dict)
 
     def __post_init__(self):
         clash = set(self.parameters) & set(self.metrics)

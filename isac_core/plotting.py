@@ -7,7 +7,9 @@ Two layouts cover the papers' figures:
   same axes, each with its own line style (a paper's printed formula dashed next
   to the corrected one, an empirical distribution as a line, ...);
 * **parametric**: ``x`` and ``y`` are both metrics, traced along the remaining
-  swept parameter (trade-off regions); one curve per value of ``curves``.
+  swept parameter (trade-off regions); one curve per value of ``curves``. Optional
+  ``series`` pair a y metric with its own x metric (a time-sharing baseline beside
+  a region boundary).
 
 Analytic values are lines; Monte Carlo estimates are markers with 95 %
 confidence intervals (``1.96`` standard errors). Provenance goes into the
@@ -93,7 +95,7 @@ def _squeeze_other(sub: xr.Dataset, keep: str):
 
 
 def plot_series(spec: FigureSpec) -> list[dict]:
-    """What a line plot draws: ``{metric, show, style, label}`` per series.
+    """What a plot draws: ``{metric, show, style, label}`` (and ``x`` in trade-off plots) per series.
 
     Without a ``series`` entry in the plot specification, the y metric's
     analytic values are a solid line and its Monte Carlo estimates markers.
@@ -128,6 +130,25 @@ def _draw_series(ax, x, sub, ds, ys, spec, series, color):
         ax.fill_between(x[mk], y_mc - y_err, y_mc + y_err, color=color, alpha=0.2, lw=0)
 
 
+def _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color):
+    """One series of a trade-off plot: ``(x metric, y metric)`` traced along the free dimension."""
+    xm, ym = series.get("x", xs["metric"]), series["metric"]
+
+    def show(name, axis_spec, metric):
+        return _display(sub[name].values, ds, {**axis_spec, "metric": metric}, spec)
+
+    if series["show"] == "analytic":
+        ax.plot(show(xm, xs, xm), show(ym, ys, ym), color=color,
+                ls=_LINESTYLES.get(series.get("style", "solid"), "-"), lw=1.2)
+        return
+    mk = sub["n_mc"].values > 0
+    if not mk.any() or f"{xm}_mc" not in sub:
+        return
+    x_mc, y_mc = show(xm + "_mc", xs, xm)[mk], show(ym + "_mc", ys, ym)[mk]
+    x_err, y_err = Z95 * show(xm + "_mc_se", xs, xm)[mk], Z95 * show(ym + "_mc_se", ys, ym)[mk]
+    ax.errorbar(x_mc, y_mc, xerr=x_err, yerr=y_err, fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+
+
 def _series_handle(series, color="0.3"):
     style = series.get("style", "solid" if series["show"] == "analytic" else "markers")
     if style == "markers":
@@ -148,26 +169,17 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     along = None
     if parametric:
         along = next(d for d in spec.dims if d != plot.get("curves"))
-    series_list = [] if parametric else plot_series(spec)
+    series_list = plot_series(spec)
     fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     for i, (value, sub) in enumerate(_curves(ds, spec)):
         color = f"C{i}"
         label = curve_label(spec, plot["curves"], value) if value is not None else None
         if parametric:
             sub = _squeeze_other(sub, along)
-            xm, ym = xs["metric"], ys["metric"]
-
-            def show(name, axis_spec, sub=sub):
-                return _display(sub[name].values, ds, axis_spec, spec)
-
-            ax.plot(show(xm, xs), show(ym, ys), color=color, label=label)
-            mk = sub["n_mc"].values > 0
-            if mk.any():
-                x_mc, y_mc = show(xm + "_mc", {**xs, "metric": xm}), show(ym + "_mc", {**ys, "metric": ym})
-                x_err = show(xm + "_mc_se", {**xs, "metric": xm}) * Z95
-                y_err = show(ym + "_mc_se", {**ys, "metric": ym}) * Z95
-                ax.errorbar(x_mc[mk], y_mc[mk], xerr=x_err[mk], yerr=y_err[mk],
-                            fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+            for series in series_list:
+                _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color)
+            if label is not None:
+                ax.plot([], [], color=color, label=label)
         else:
             sub = _squeeze_other(sub, xs["param"])
             x = _display(sub[xs["param"]].values, ds, xs, spec)
@@ -186,11 +198,7 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     ax.grid(True, alpha=0.3)
     ax.set_title(spec.title, fontsize=10)
     handles, labels = ax.get_legend_handles_labels()
-    if parametric:
-        keys = [{"show": "analytic", "style": "solid", "label": "analytic"},
-                {"show": "mc", "style": "markers", "label": "Monte Carlo (95 % CI)"}]
-        handles += [_series_handle(k) for k in keys]
-    elif plot.get("curves") is None:
+    if plot.get("curves") is None:
         handles += [_series_handle(sr, f"C{j}") for j, sr in enumerate(series_list)]
     else:
         handles += [_series_handle(sr) for sr in series_list]

@@ -110,6 +110,21 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                             f"in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]")
                 ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["slopes"].items())
                 tol = "-"
+            elif c["kind"] == "fit":
+                statistic = c.get("statistic", "max_abs")
+                what = "max |y/fit - 1|" if statistic == "max_abs" else "max(y/fit) / min(y/fit)"
+                expected = (f"{c['law']} fitted along {c['along']}: {what} in [{c['bounds'][0]:g}, "
+                            f"{c['bounds'][1]:g}]" + (", every coefficient > 0" if c.get("positive") else ""))
+                ours = "; ".join(
+                    f"{k}: {what} = {_fmt(v[statistic])} ("
+                    + ", ".join(f"{n} = {x:.4g}" for n, x in v["coefficients"].items()) + ")"
+                    if v else f"{k}: too few points" for k, v in c["fits"].items())
+                tol = "-"
+            elif c["kind"] == "reference":
+                expected = f"{len(c['points'])} reference values along {c['along']}"
+                ours = f"worst |ours / reference - 1| = {c['worst_relative']:.1%}" + "".join(
+                    f"; {p['at']}: {_fmt(p['ours'])} vs {p['expected']:g}" for p in c["points"])
+                tol = f"± {c['relative_tolerance']:.0%}"
             elif c["kind"] == "crossings":
                 expected = f"{c['pairs'][0]}-{c['pairs'][1]} pairs of {c['across']} curves cross along {c['along']}"
                 ours = f"{c['crossing_pairs']} of {c['of_pairs']} pairs cross"

@@ -2,7 +2,8 @@
 
 Every parameter of every model has a *canonical* unit (SI, linear): ``W``, ``Hz``,
 ``m``, ``m^2``, ``s``, ``K``, ``J/K``, ``bit/s``, ``nat`` (information per
-channel use; ``bit`` = ln 2 nat), ``m^-2`` (densities) or ``1``
+channel use; ``bit`` = ln 2 nat), ``nat/m^2`` (area spectral efficiency; shown as
+``bit/s/Hz/km^2``), ``m^-2`` (densities) or ``1``
 (dimensionless). Configuration files may write a value in any unit of the same
 family, as a number with a unit string (``"30 dBm"``, ``"10 MHz"``,
 ``"-48 dB"``, ``"0.5 km"``); this module turns it into the canonical value and
@@ -92,6 +93,10 @@ _UNITS: dict[str, _Unit] = {
     # information per channel use (E[ln(1 + SINR)] is in nats)
     "nat": _Unit("nat"),
     "bit": _Unit("nat", float(np.log(2.0))),
+    # area spectral efficiency (information per channel use per area)
+    "nat/m^2": _Unit("nat/m^2"),
+    "bit/s/Hz/m^2": _Unit("nat/m^2", float(np.log(2.0))),
+    "bit/s/Hz/km^2": _Unit("nat/m^2", float(np.log(2.0)) * 1e-6),
     # densities (points per area)
     "m^-2": _Unit("m^-2"),
     "km^-2": _Unit("m^-2", 1e-6),

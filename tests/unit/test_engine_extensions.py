@@ -97,6 +97,49 @@ def test_series_without_curves_get_one_colour_each(monkeypatch, tmp_path):
     assert len(colours) == 4
 
 
+TRADE_OFF = BASE.split("    plot:")[0] + """    plot:
+      x: {metric: p_exceed}
+      y: {metric: p_markov}
+      curves: scale
+      series:
+        - {metric: p_markov, show: analytic, style: solid, label: bound}
+        - {metric: p_exceed, x: p_exceed, show: mc, style: markers, label: diagonal (MC)}
+        - {metric: p_exceed, x: p_markov, show: analytic, style: dashed, label: swapped}
+"""
+
+
+def test_trade_off_series_pair_their_own_x_metric(monkeypatch, tmp_path):
+    spec = _load(monkeypatch, tmp_path, TRADE_OFF)
+    ds = _dataset(spec)
+    ax = render(ds, spec).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"bound", "diagonal (MC)", "swapped"} <= set(labels)
+    lines = [ln for ln in ax.get_lines() if ln.get_xdata().size == ds.sizes["t"]]
+    curve = ds.sel(scale=1.0)
+    traced = {(tuple(np.round(ln.get_xdata(), 12)), tuple(np.round(ln.get_ydata(), 12))) for ln in lines}
+    assert (tuple(np.round(curve["p_exceed"].values, 12)), tuple(np.round(curve["p_markov"].values, 12))) in traced
+    assert (tuple(np.round(curve["p_markov"].values, 12)), tuple(np.round(curve["p_exceed"].values, 12))) in traced
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("x: p_markov, show: analytic", "x: p_exceed_sim, show: analytic", "has no analytic kernel"),
+        ("x: p_exceed, show: mc", "x: mean_x, show: mc", "is not among the figure's metrics"),
+    ],
+)
+def test_validation_of_trade_off_series(monkeypatch, tmp_path, old, new, message):
+    assert old in TRADE_OFF
+    with pytest.raises(ConfigError, match=message):
+        _load(monkeypatch, tmp_path, TRADE_OFF.replace(old, new, 1))
+
+
+def test_series_x_belongs_to_trade_off_plots(monkeypatch, tmp_path):
+    text = BASE.replace("{metric: p_markov, show: analytic,", "{metric: p_markov, x: p_exceed, show: analytic,")
+    with pytest.raises(ConfigError, match="applies to trade-off plots"):
+        _load(monkeypatch, tmp_path, text)
+
+
 def test_default_series_is_analytic_line_and_markers(monkeypatch, tmp_path):
     spec = _load(monkeypatch, tmp_path, BASE.replace("      series:", "      unused:").split("      unused:")[0])
     assert [(s["metric"], s["show"]) for s in plot_series(spec)] == [("p_exceed", "analytic"), ("p_exceed", "mc")]
@@ -314,6 +357,54 @@ def test_slope_and_optimum_ratio_checks(fig1):
     assert out["ratios"]["scale = 2 m"] == pytest.approx(expected)
 
 
+def test_fit_check(fig1):
+    spec, ds = fig1
+    checks = (
+        {"kind": "fit", "metric": "p_exceed", "along": "t", "law": "exponential", "bounds": [0, 1e-9],
+         "positive": True, "at": {}},
+        {"kind": "fit", "metric": "p_exceed", "along": "t", "law": "power", "bounds": [0, 0.05], "at": {}},
+        {"kind": "fit", "metric": "p_exceed", "along": "t", "law": "power", "statistic": "ratio",
+         "bounds": [1, 1.1], "at": {}, "within": {"t": (2.0, 3.0)}},
+        {"kind": "fit", "metric": "p_exceed", "show": "mc", "along": "t", "law": "exponential",
+         "bounds": [0, 0.2], "at": {}},
+    )
+    exact, wrong, near, mc = check_figure(ds, _with(spec, checks=checks))["checks"]
+    assert exact["passed"] and exact["law"] == "c exp(-t / tau)"
+    fit = exact["fits"]["scale = 2 m"]
+    assert fit["coefficients"]["c"] == pytest.approx(1.0) and fit["coefficients"]["tau"] == pytest.approx(2.0)
+    assert fit["points"] == 6 and fit["max_abs"] < 1e-12
+    assert not wrong["passed"] and wrong["fits"]["scale = 1 m"]["max_abs"] > 0.05
+    # over t in [2, 3] a power law bends away by little; the ratio statistic is max/min of y / fit
+    assert near["fits"]["scale = 2 m"]["points"] == 3 and near["fits"]["scale = 2 m"]["ratio"] >= 1.0
+    assert mc["fits"]["scale = 1 m"]["points"] == 6  # Monte Carlo markers
+    negative = dict(checks[1], positive=True, bounds=[0, 10])  # a power law with k < 0
+    assert not check_figure(ds, _with(spec, checks=(negative,)))["checks"][0]["passed"]
+
+
+def test_reference_check(fig1):
+    spec, ds = fig1
+    truth = [(t, float(np.exp(-t / 2.0))) for t in (1.0, 2.0)]
+    check = {"kind": "reference", "metric": "p_exceed", "along": "t", "at": {"scale": 2.0},
+             "points": truth, "relative_tolerance": 1e-12}
+    good = check_figure(ds, _with(spec, checks=(check,)))["checks"][0]
+    assert good["passed"] and good["worst_relative"] < 1e-12 and len(good["points"]) == 2
+    off = dict(check, points=[(1.0, truth[0][1] * 1.05), (2.0, truth[1][1])], relative_tolerance=0.04)
+    bad = check_figure(ds, _with(spec, checks=(off,)))["checks"][0]
+    assert not bad["passed"] and bad["worst_relative"] == pytest.approx(1 - 1 / 1.05, abs=1e-12)
+    mc = dict(check, show="mc", relative_tolerance=0.2)
+    assert check_figure(ds, _with(spec, checks=(mc,)))["checks"][0]["passed"]
+
+
+def test_monotone_check_within_a_range(fig1):
+    spec, ds = fig1
+    # min(1, s/t) is flat up to t = s: not strictly anything there, decreasing beyond
+    check = {"kind": "monotone", "metric": "p_markov", "along": "t", "direction": "decreasing",
+             "increments": "shrinking", "at": {}}
+    assert not check_figure(ds, _with(spec, checks=(check,)))["checks"][0]["passed"]
+    within = dict(check, within={"t": (2.0, 3.0)})
+    assert check_figure(ds, _with(spec, checks=(within,)))["checks"][0]["passed"]
+
+
 def test_difference_check_of_one_metric(fig1):
     spec, ds = fig1
     check = {"kind": "difference", "metric": "p_exceed", "statistic": "range", "bounds": [0.0, 1.0], "at": {}}
@@ -444,6 +535,16 @@ def test_agreement_allowance(monkeypatch, tmp_path):
          "relative: true}\n    plot:\n", "needs 'minus'"),
         ("    plot:\n", "    checks:\n      - {kind: monotone, metric: p_exceed, along: t, direction: decreasing, "
          "show: mc, increments: shrinking}\n    plot:\n", "applies to analytic values only"),
+        ("    plot:\n", "    checks:\n      - {kind: fit, metric: p_exceed, along: t, law: cubic, bounds: [0, 1], "
+         "at: {scale: 1}}\n    plot:\n", "states no law 'cubic'; laws: exponential, power"),
+        ("    plot:\n", "    checks:\n      - {kind: fit, metric: p_exceed, along: t, law: power, bounds: [0, 1], "
+         "statistic: spread, at: {scale: 1}}\n    plot:\n", "fit checks take one of max_abs, ratio"),
+        ("    plot:\n", "    checks:\n      - {kind: reference, metric: p_exceed, along: t, at: {scale: 1}, "
+         "points: [[1.7, 0.2]], relative_tolerance: 0.1}\n    plot:\n", "1.7 is not on the grid of 't'"),
+        ("    plot:\n", "    checks:\n      - {kind: reference, metric: p_exceed, along: t, "
+         "points: [[1, 0.2]], relative_tolerance: 0.1}\n    plot:\n", "must fix scale"),
+        ("    plot:\n", "    checks:\n      - {kind: reference, metric: p_exceed, along: t, at: {scale: 1}, "
+         "points: [[1, 0]], relative_tolerance: 0.1}\n    plot:\n", "must be > 0"),
     ],
 )
 def test_validation_of_the_extensions(monkeypatch, tmp_path, old, new, message):

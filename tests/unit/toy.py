@@ -5,14 +5,15 @@ across a curve), ``mean_x`` = E[X] = scale. Three more metrics exercise the engi
 one-kernel metrics and approximation allowances (and ``median_x``, the median
 scale ln 2, for median metrics): ``p_markov`` (analytic only, the
 Markov bound min(1, scale / t)), ``p_exceed_sim`` (simulation only) and
-``p_biased`` (an "approximate" formula 0.02 above the truth, simulated exactly).
+``p_biased`` (an "approximate" formula 0.02 above the truth, simulated exactly). Two
+laws for ``p_exceed`` along ``t``: ``exponential`` (exact) and ``power`` (wrong).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from isac_core.model import Metric, Model, Parameter
+from isac_core.model import Law, Metric, Model, Parameter
 
 
 def _p_analytic(p):
@@ -47,6 +48,16 @@ def _markov(p):
         return np.minimum(1.0, np.asarray(p["scale"], float) / t)
 
 
+def _fit_exponential(t, y):
+    slope, intercept = np.polyfit(t, np.log(y), 1)
+    return float(np.exp(intercept)), float(-1.0 / slope)
+
+
+def _fit_power(t, y):
+    k, intercept = np.polyfit(np.log(t), np.log(y), 1)
+    return float(np.exp(intercept)), float(k)
+
+
 def _biased(p):
     return np.minimum(_p_analytic(p) + 0.02, 1.0)
 
@@ -72,6 +83,12 @@ TOY = Model(
                                shared_sample_parameters=("t",), symbol="P"),
         "p_biased": Metric("1", "P[X > t] + 0.02", _biased, _p_simulate, shared_sample_parameters=("t",),
                            symbol="P"),
+    },
+    laws={
+        "exponential": Law("c exp(-t / tau)", ("c", "tau"), _fit_exponential,
+                           lambda t, c, tau: c * np.exp(-np.asarray(t) / tau), reference="P[X > t] (exact)"),
+        "power": Law("c t^k", ("c", "k"), _fit_power, lambda t, c, k: c * np.asarray(t) ** k,
+                     reference="a wrong law for P[X > t]"),
     },
 )
 
