@@ -90,14 +90,18 @@ def _antennas(params):
     return float(np.round(float(params["antenna_density"]) / float(params["lam"])))
 
 
-def _fig4b(column):
+def _fig4b_traces(rng, n_trials, params, column):
+    """Per-drop traces ``tr F^-1`` of one scheme and power model, shape ``(n_trials, 1)``."""
     index = simulation.FIG4B_COLUMNS.index(column)
+    samples = simulation.fig4b_samples(rng, n_trials, _antennas(params),
+                                       antenna_density=float(params["antenna_density"]),
+                                       radius=float(params["radius"]), **_calibration(params))
+    return samples[:, index:index + 1]
 
+
+def _fig4b(column):
     def simulate(rng, n_trials, params):
-        samples = simulation.fig4b_samples(rng, n_trials, _antennas(params),
-                                           antenna_density=float(params["antenna_density"]),
-                                           radius=float(params["radius"]), **_calibration(params))
-        return samples[:, index:index + 1]
+        return _fig4b_traces(rng, n_trials, params, column)
 
     return simulate
 
@@ -122,13 +126,9 @@ def _singular_probability(scheme):
 
 def _simulate_singular(column):
     """Whether the drop's ``column`` trace is infinite (a singular FIM)."""
-    index = simulation.FIG4B_COLUMNS.index(column)
 
     def simulate(rng, n_trials, params):
-        samples = simulation.fig4b_samples(rng, n_trials, _antennas(params),
-                                           antenna_density=float(params["antenna_density"]),
-                                           radius=float(params["radius"]), **_calibration(params))
-        return np.isinf(samples[:, index:index + 1])
+        return np.isinf(_fig4b_traces(rng, n_trials, params, column))
 
     return simulate
 
