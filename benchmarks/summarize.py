@@ -22,7 +22,9 @@ def main():
         rows.append(f"| `{k}` | {r['points_per_second'] / 1e6:.1f} | {100 * r['fraction_of_raw_rng']:.0f} % "
                     f"| {r['speedup_vs_baseline']:.1f}× |")
     rows += ["", "### Analytic curves of a full figure", "",
-             "Target: < 1 s per figure once the quadrature tables are cached (missed by sun_blockage/fig5).",
+             "Target: < 1 s per figure once the quadrature tables are cached (missed by sun_blockage/fig5;",
+             "han_survey/fig4a_surrogate needs 4 s cold for the two rate integrals of its ~900 configurations,",
+             "then 50 ms).",
              "First call (cold",
              "caches) and best of 5, last recorded run:", "",
              "| figure | grid points | analytic metrics | first | best |", "|---|---|---|---|---|"]
