@@ -57,6 +57,7 @@ from scipy import special as _sp
 from ...fading import gamma_power
 from ...geometry import ppp_ordered_distances
 from ...numerics import gauss_legendre, integrate
+from .gains import radar_constant, wavelength
 
 __all__ = [
     "NEAREST_BSS",
@@ -353,7 +354,7 @@ def simulate_log_sir(rng: np.random.Generator, n_trials: int, link: str, shape: 
     interference = (h[:, silent:] / r[:, silent:] ** 4).sum(axis=1) + far
     if link == "comm":
         return np.log1p(g / r[:, 0] ** 4 / interference)
-    wavelength = 299_792_458.0 / carrier
     r_t = rng.uniform(r_min, r_max, n_trials)
-    echo = g * wavelength**2 * rcs / ((4.0 * np.pi) ** 3 * r_t**4)
-    return np.log1p(echo / ((wavelength / (4.0 * np.pi)) ** 2 * interference))
+    echo = g * radar_constant(carrier, rcs) / r_t**4  # monostatic: lambda_c^2 sigma / ((4 pi)^3 r_t^4)
+    one_way = (wavelength(carrier) / (4.0 * np.pi)) ** 2  # gamma_0, the one-way channel power at 1 m
+    return np.log1p(echo / (one_way * interference))
