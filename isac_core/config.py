@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -373,7 +374,11 @@ def n_trials_for(target_se: float) -> int:
 # --------------------------------------------------------------------------- loading
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (about ten times faster), else PyYAML's own.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """A YAML loader that rejects a key given twice in one mapping."""
 
     def construct_mapping(self, node, deep=False):
@@ -400,9 +405,11 @@ def _load_yaml(path: Path, problems):
     return {} if data is None else data
 
 
+@functools.cache
 def _schema(name):
+    """A schema of workflow/schemas (read once per process; treat as read-only)."""
     with open(SCHEMA_DIR / name) as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SafeLoader)  # noqa: S506 - a safe loader
 
 
 def _schema_problems(data, schema, path, figure_of):

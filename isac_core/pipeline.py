@@ -41,9 +41,13 @@ def paths(spec: FigureSpec, results: str | Path = "results") -> dict:
 
 
 def sweep_chunk(task: dict, out: str | Path, *, threads: int = 1, address: str | None = None,
-                scheduler: str = "threads") -> Path:
-    """Run one chunk (see :func:`isac_core.sweep.chunk_task`) and write its store."""
-    result = run_chunk(task, threads=threads, address=address, scheduler=scheduler)
+                scheduler: str = "threads", pool=None, timing: dict | None = None) -> Path:
+    """Run one chunk (see :func:`isac_core.sweep.chunk_task`) and write its store.
+
+    ``threads``, ``scheduler``, ``pool``, ``address`` and ``timing`` are passed to
+    :func:`isac_core.sweep.run_chunk`.
+    """
+    result = run_chunk(task, threads=threads, address=address, scheduler=scheduler, pool=pool, timing=timing)
     return write_zarr(chunk_dataset(result, task["figure"], task["chunk"], task_hash(task)), out)
 
 

@@ -14,6 +14,10 @@ Two layouts cover the papers' figures:
 Analytic values are lines; Monte Carlo estimates are markers with 95 %
 confidence intervals (``1.96`` standard errors). Provenance goes into the
 image metadata and a footer line.
+
+Figures are built with :class:`matplotlib.figure.Figure`, not ``pyplot``: no
+global figure registry, no backend selection (a notebook keeps its own), and
+figures can be rendered from several threads at once.
 """
 
 from __future__ import annotations
@@ -21,15 +25,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import xarray as xr
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from .config import FigureSpec  # noqa: E402
-from .units import format_quantity, from_canonical  # noqa: E402
+from .config import FigureSpec
+from .units import format_quantity, from_canonical
 
 __all__ = ["render", "save", "curve_label", "plot_series"]
 
@@ -152,8 +154,8 @@ def _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color):
 def _series_handle(series, color="0.3"):
     style = series.get("style", "solid" if series["show"] == "analytic" else "markers")
     if style == "markers":
-        return plt.Line2D([], [], color=color, marker="o", mfc="none", ls="none", label=series["label"])
-    return plt.Line2D([], [], color=color, ls=_LINESTYLES[style], label=series["label"])
+        return Line2D([], [], color=color, marker="o", mfc="none", ls="none", label=series["label"])
+    return Line2D([], [], color=color, ls=_LINESTYLES[style], label=series["label"])
 
 
 def render(ds: xr.Dataset, spec: FigureSpec):
@@ -170,7 +172,8 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     if parametric:
         along = next(d for d in spec.dims if d != plot.get("curves"))
     series_list = plot_series(spec)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    ax = fig.subplots()
     for i, (value, sub) in enumerate(_curves(ds, spec)):
         color = f"C{i}"
         label = curve_label(spec, plot["curves"], value) if value is not None else None
@@ -221,6 +224,7 @@ def save(fig, png: str | Path, pdf: str | Path, ds: xr.Dataset):
     Path(png).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png, dpi=150, metadata={"Title": ds.attrs.get("title", ""), "Description": desc,
                                         "Software": f"isac-sweep {ds.attrs.get('isac_core_version')}"})
+    # the layout was computed for the PNG; the PDF has the same size, so reuse it
+    fig.set_layout_engine("none")
     fig.savefig(pdf, metadata={"Title": ds.attrs.get("title", ""), "Subject": desc,
                                "Creator": f"isac-sweep {ds.attrs.get('isac_core_version')}"})
-    plt.close(fig)

@@ -18,8 +18,10 @@ the scheduler. Batches are combined in index order.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import dask
 import numpy as np
@@ -39,9 +41,12 @@ __all__ = [
     "chunk_task",
     "run_chunk",
     "batch_sizes",
+    "probe_scheduler",
 ]
 
 log = logging.getLogger("isac_core.sweep")
+#: Progress of long computations: shown on the console as well as in the job's log.
+progress_log = logging.getLogger("isac_core.progress")
 
 
 # --------------------------------------------------------------------------- state points
@@ -142,16 +147,23 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
 
 
 def _analytic(model_key, metric, params):
-    return np.asarray(get_model(model_key).metrics[metric].analytic(params), dtype=float)
+    """Analytic values of one metric over the chunk, and the CPU seconds they took."""
+    cpu = time.thread_time()
+    value = np.asarray(get_model(model_key).metrics[metric].analytic(params), dtype=float)
+    return value, time.thread_time() - cpu
 
 
 def _mc_batch(model_key, metric, scalars, shared, seed, key, batch, size):
+    """Sufficient statistics of one Monte Carlo batch of one curve, and its CPU seconds."""
+    cpu = time.thread_time()
     spec = get_model(model_key).metrics[metric]
     gen = _rng.batch_generator(seed, key, batch)
     obs = spec.simulate(gen, size, {**scalars, **shared})
     if spec.kind == "median":  # a median needs every observation, not moments
-        return np.asarray(obs, float).reshape(size, -1)
-    return stats.moments(obs)
+        out = np.asarray(obs, float).reshape(size, -1)
+    else:
+        out = stats.moments(obs)
+    return out, time.thread_time() - cpu
 
 
 def _estimate(parts, kind):
@@ -196,8 +208,48 @@ def _curves(model, metric, task, mask):
     return curves
 
 
+@dataclass
+class _Graph:
+    """A chunk as Dask tasks: what to compute and how to put the results back together."""
+
+    tasks: dict = field(default_factory=dict)  # task name -> delayed call
+    weights: dict = field(default_factory=dict)  # task name -> MC points it completes
+    analytic: dict = field(default_factory=dict)  # metric -> task name
+    curves: list = field(default_factory=list)  # (metric, point indices, batch task names)
+    mc_points: int = 0
+
+
+def _graph(task: Mapping, model, full: Mapping, mask: np.ndarray) -> _Graph:
+    """One analytic task per metric, one Monte Carlo task per (curve, batch).
+
+    Task names are content digests: a shared dask.distributed scheduler keeps one
+    result per name across all its clients, so names must differ whenever inputs differ.
+    """
+    g = _Graph()
+    sizes = batch_sizes(task["n_trials"], task["batch_size"])
+    for metric in task["metrics"]:
+        if model.metrics[metric].analytic is not None:
+            name = f"analytic-{metric}-{tokenize(task['model'], metric, full)}"
+            g.tasks[name] = dask.delayed(_analytic, pure=True)(task["model"], metric, full, dask_key_name=name)
+            g.analytic[metric] = name
+        if model.metrics[metric].simulate is None:
+            continue
+        g.mc_points += int(mask.sum())
+        for members, scalars, shared, stream in _curves(model, metric, task, mask):
+            curve = tokenize(task["model"], metric, scalars, shared, task["seed"], stream)
+            names = []
+            for b, size in enumerate(sizes):
+                name = f"mc-{metric}-{curve}-{b}-{size}"
+                names.append(name)
+                g.tasks[name] = dask.delayed(_mc_batch, pure=True)(
+                    task["model"], metric, scalars, shared, task["seed"], stream, b, size, dask_key_name=name)
+                g.weights[name] = len(members) / len(sizes)
+            g.curves.append((metric, members, names))
+    return g
+
+
 class _Progress(Callback):
-    """Log Monte Carlo progress at most every ``interval`` seconds."""
+    """Log Monte Carlo progress at most every ``interval`` seconds (local schedulers)."""
 
     def __init__(self, label, total, weights, interval=5.0):
         super().__init__()
@@ -206,8 +258,7 @@ class _Progress(Callback):
         self.t0 = self.last = time.perf_counter()
 
     def _posttask(self, key, result, dsk, state, id):
-        name = key[0] if isinstance(key, tuple) else key
-        self.done += self.weights.get(name, 0.0)
+        self.done += self.weights.get(key, 0.0)
         now = time.perf_counter()
         if now - self.last >= self.interval:
             self.last = now
@@ -218,14 +269,90 @@ def report_progress(label, done, total, elapsed):
     """Log one progress line: points done, elapsed time, estimated time remaining."""
     frac = done / total if total else 1.0
     eta = elapsed * (1 - frac) / frac if frac > 0 else float("nan")
-    log.info(
+    progress_log.info(
         "%s: %.1f/%d MC points done (%.0f%%), elapsed %.1f s, est. remaining %.1f s",
         label, done, total, 100 * frac, elapsed, eta,
     )
 
 
-def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
-              address: str | None = None, progress_interval: float = 5.0) -> dict:
+def _compute_local(g: _Graph, label, *, threads, scheduler, pool, progress_interval):
+    names = list(g.tasks)
+    options = {"num_workers": threads}
+    if pool is not None:  # a shared pool of worker processes: one task at a time per worker
+        options = {"scheduler": "processes", "pool": pool, "num_workers": threads, "chunksize": 1}
+    else:
+        options["scheduler"] = scheduler
+    with _Progress(label, g.mc_points, g.weights, progress_interval):
+        values = dask.compute(*[g.tasks[k] for k in names], **options)
+    return dict(zip(names, values, strict=True))
+
+
+def probe_scheduler(address: str, timeout: float = 3.0) -> None:
+    """Raise :class:`ConnectionError` unless something accepts connections at ``address``.
+
+    ``address`` is a ``dask.distributed`` scheduler address (``tcp://host:port``,
+    ``tls://host:port`` or ``host:port``). A quick TCP check, so a wrong address
+    fails in seconds with one line rather than after Dask's connection retries.
+    Other transports are not checked here.
+    """
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp", "tls"):
+        return
+    host, sep, port = rest.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ConnectionError(f"dask_address {address!r} is not of the form tcp://host:port")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConnectionError(f"no Dask scheduler at {address} ({reason}); start one there "
+                              f"or drop dask_address") from None
+
+
+def _compute_distributed(g: _Graph, label, *, address, timeout, progress_interval):
+    from distributed import Client, as_completed
+
+    probe_scheduler(address, timeout)
+    try:
+        # not set as the process-wide default: other code here keeps its own scheduler
+        client = Client(address, set_as_default=False, timeout=timeout)
+    except OSError as exc:
+        raise ConnectionError(f"no Dask scheduler answers at {address} within {timeout} s "
+                              f"({type(exc).__name__}); start it or unset dask_address") from None
+    names = list(g.tasks)
+    t0 = last = time.perf_counter()
+    with client, client.as_current():
+        futures = client.compute([g.tasks[k] for k in names])
+        done = 0.0
+        for fut in as_completed(futures):
+            done += g.weights.get(fut.key, 0.0)
+            if time.perf_counter() - last >= progress_interval:
+                last = time.perf_counter()
+                report_progress(label, done, g.mc_points, last - t0)
+        values = client.gather(futures)
+    return dict(zip(names, values, strict=True))
+
+
+def _assemble(task, model, g: _Graph, results, n):
+    """The chunk's arrays from the task results (batches combined in index order)."""
+    out = {"point": np.asarray(task["points"]["point"], np.int64), "n_mc": np.zeros(n, np.int64)}
+    for metric in task["metrics"]:
+        if metric in g.analytic:
+            out[metric] = results[g.analytic[metric]]
+        if model.metrics[metric].simulate is not None:
+            out[f"{metric}_mc"] = np.full(n, np.nan)
+            out[f"{metric}_mc_se"] = np.full(n, np.nan)
+    for metric, members, names in g.curves:
+        value, se, n_trials = _estimate((results[nm] for nm in names), model.metrics[metric].kind)
+        out[f"{metric}_mc"][members] = value
+        out[f"{metric}_mc_se"][members] = se
+        out["n_mc"][members] = n_trials
+    return out
+
+
+def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", pool=None,
+              address: str | None = None, connect_timeout: float = 5.0, progress_interval: float = 5.0,
+              timing: dict | None = None) -> dict:
     """Evaluate one chunk: analytic values everywhere, Monte Carlo at the markers.
 
     Parameters
@@ -233,13 +360,22 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     task : mapping
         Output of :func:`chunk_task`.
     threads : int
-        Worker threads of the local scheduler.
+        Worker threads of the local scheduler, or tasks in flight on ``pool``.
     scheduler : {"threads", "processes", "synchronous"}
-        Local Dask scheduler (ignored when ``address`` is given).
+        Local Dask scheduler (ignored when ``pool`` or ``address`` is given).
+    pool : concurrent.futures.Executor, optional
+        Worker processes to run the tasks on (see :mod:`isac_core.workers`),
+        shared with other chunks computed at the same time.
     address : str, optional
         Address of a running ``dask.distributed`` scheduler to use instead.
+    connect_timeout : float
+        Seconds to wait for that scheduler before raising :class:`ConnectionError`.
     progress_interval : float
         Seconds between progress log lines.
+    timing : dict, optional
+        If given, filled with ``wall_s`` (seconds to compute the chunk),
+        ``kernel_cpu_s`` (CPU seconds spent inside the kernels, wherever they ran)
+        and ``tasks``.
 
     Returns
     -------
@@ -255,72 +391,21 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads",
     params = {k: v for k, v in points.items() if k != "point"}
     full = {**{k: (v if isinstance(v, str) else np.full(n, v, float)) for k, v in task["fixed"].items()},
             **params}
-    sizes = batch_sizes(task["n_trials"], task["batch_size"])
+    g = _graph(task, model, full, mask)
     label = f"{task['figure']} chunk {task['chunk']:04d}"
-
-    graph = {}
-    weights = {}
-    plan = []
-    # Task names are content digests: a shared dask.distributed scheduler keeps one result per
-    # name across all its clients, so names must differ whenever inputs differ.
-    for metric in task["metrics"]:
-        if model.metrics[metric].analytic is not None:
-            graph[("analytic", metric)] = dask.delayed(_analytic, pure=True)(
-                task["model"], metric, full,
-                dask_key_name=f"analytic-{metric}-{tokenize(task['model'], metric, full)}",
-            )
-        if model.metrics[metric].simulate is None:
-            continue
-        for members, scalars, shared, stream in _curves(model, metric, task, mask):
-            names = []
-            curve = tokenize(task["model"], metric, scalars, shared, task["seed"], stream)
-            for b, size in enumerate(sizes):
-                name = f"mc-{metric}-{curve}-{b}-{size}"
-                names.append(name)
-                graph[name] = dask.delayed(_mc_batch, pure=True)(
-                    task["model"], metric, scalars, shared, task["seed"], stream, b, size,
-                    dask_key_name=name,
-                )
-                weights[name] = len(members) / len(sizes)
-            plan.append((metric, members, names))
-    total_points = int(mask.sum()) * sum(
-        1 for m in task["metrics"] if model.metrics[m].simulate is not None
-    )
+    n_batches = len(batch_sizes(task["n_trials"], task["batch_size"]))
     log.info("%s: %d points, %d MC markers x %d metric(s), %d trials each in %d batch(es)",
-             label, n, int(mask.sum()), len(task["metrics"]), task["n_trials"], len(sizes))
+             label, n, int(mask.sum()), len(task["metrics"]), task["n_trials"], n_batches)
 
     t0 = time.perf_counter()
-    keys = list(graph)
     if address:
-        from distributed import Client, as_completed
-
-        # not set as the process-wide default: other code here keeps its own scheduler
-        with Client(address, set_as_default=False) as client, client.as_current():
-            futures = client.compute([graph[k] for k in keys])
-            done = 0.0
-            last = t0
-            for fut in as_completed(futures):
-                done += weights.get(fut.key if isinstance(fut.key, str) else "", 0.0)
-                if time.perf_counter() - last >= progress_interval:
-                    last = time.perf_counter()
-                    report_progress(label, done, total_points, last - t0)
-            values = client.gather(futures)
+        results = _compute_distributed(g, label, address=address, timeout=connect_timeout,
+                                       progress_interval=progress_interval)
     else:
-        with _Progress(label, total_points, weights, progress_interval):
-            values = dask.compute(*[graph[k] for k in keys], scheduler=scheduler, num_workers=threads)
-    results = dict(zip(keys, values, strict=True))
-    report_progress(label, total_points, total_points, time.perf_counter() - t0)
-
-    out = {"point": points["point"].astype(np.int64), "n_mc": np.zeros(n, np.int64)}
-    for metric in task["metrics"]:
-        if model.metrics[metric].analytic is not None:
-            out[metric] = results[("analytic", metric)]
-        if model.metrics[metric].simulate is not None:
-            out[f"{metric}_mc"] = np.full(n, np.nan)
-            out[f"{metric}_mc_se"] = np.full(n, np.nan)
-    for metric, members, names in plan:
-        value, se, n_trials = _estimate((results[nm] for nm in names), model.metrics[metric].kind)
-        out[f"{metric}_mc"][members] = value
-        out[f"{metric}_mc_se"][members] = se
-        out["n_mc"][members] = n_trials
-    return out
+        results = _compute_local(g, label, threads=threads, scheduler=scheduler, pool=pool,
+                                 progress_interval=progress_interval)
+    wall = time.perf_counter() - t0
+    report_progress(label, g.mc_points, g.mc_points, wall)
+    if timing is not None:
+        timing.update(wall_s=wall, kernel_cpu_s=sum(cpu for _, cpu in results.values()), tasks=len(results))
+    return _assemble(task, model, g, {k: value for k, (value, _) in results.items()}, n)

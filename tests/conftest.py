@@ -31,3 +31,13 @@ def read_yaml(path):
 def write_yaml(path, data):
     with open(path, "w") as fh:
         yaml.safe_dump(data, fh, sort_keys=False)
+
+
+def edited_slurm_profile(folder: Path, account: str = "isac", partition: str = "debug", **settings) -> Path:
+    """A copy of profiles/slurm with the account and partition set (what the README asks of a user)."""
+    folder.mkdir(parents=True)
+    data = read_yaml(ROOT / "profiles" / "slurm" / "config.yaml")
+    data["default-resources"].update({"slurm_account": account, "slurm_partition": partition})
+    data.update(settings)
+    write_yaml(folder / "config.yaml", data)
+    return folder

@@ -48,6 +48,17 @@ def test_local_chunkings_and_threads(spec):
     assert_identical(reference, run(spec, 5, scheduler="synchronous"))
 
 
+def test_shared_worker_pool(spec):
+    """The pool a local Snakemake run hands its tasks to (worker processes, spawned)."""
+    from isac_core import workers
+
+    reference = run(spec, 10_000, threads=1)
+    try:
+        assert_identical(reference, run(spec, 3, threads=2, pool=workers.shared_pool(2)))
+    finally:
+        workers.shutdown()
+
+
 def test_distributed_local_cluster(spec):
     distributed = pytest.importorskip("distributed")
     reference = run(spec, 10_000, threads=2)

@@ -62,7 +62,7 @@ def test_rewrite_replaces_old_store(tmp_path):
 
 
 def test_progress_is_logged(fig5, caplog):
-    with caplog.at_level(logging.INFO, logger="isac_core.sweep"):
+    with caplog.at_level(logging.INFO, logger="isac_core"):
         run_chunk(chunk_task(fig5, 0), progress_interval=0.0)
     lines = [r.getMessage() for r in caplog.records if "MC points done" in r.getMessage()]
     assert lines, "no progress line"

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, read_yaml, write_yaml
+from tests.conftest import ROOT, edited_slurm_profile, read_yaml, write_yaml
 
 pytestmark = pytest.mark.workflow
 
@@ -56,9 +56,11 @@ def test_dry_run_plans_every_rule(test_config):
                     "report": 1, "default": 1}
 
 
-def test_slurm_profile_sets_chunking(test_config):
-    """The profile parses, selects the SLURM executor and sets the chunk size (250 points)."""
-    proc = snakemake(test_config, "-n", "--workflow-profile", str(ROOT / "profiles" / "slurm"))
+def test_slurm_profile_sets_chunking(test_config, tmp_path):
+    """The profile (account and partition set) parses, selects the SLURM executor and sets the
+    chunk size (250 points)."""
+    profile = edited_slurm_profile(tmp_path / "profile")
+    proc = snakemake(test_config, "-n", "--workflow-profile", str(profile))
     jobs = planned_jobs(proc)
     assert jobs["sweep_chunk"] == 2  # 6-point grids: one chunk each at 250 points per chunk (3 in .test)
 
@@ -85,8 +87,10 @@ def test_end_to_end_then_noop_then_incremental(test_config):
         verdict = json.loads((base / f"{fig}.check.json").read_text())
         assert verdict["agreement"], "no analytic-vs-MC comparison was made"
         assert verdict["passed"], json.dumps(verdict, indent=1)
-        assert (results / "logs" / "sweep_chunk" / "li_tradeoff" / fig / "0000.log").read_text()
-        assert (results / "benchmarks" / "sweep_chunk" / "li_tradeoff" / fig / "0000.tsv").exists()
+        assert "MC points done" in (results / "logs" / "sweep_chunk" / "li_tradeoff" / fig / "0000.log").read_text()
+        timing = json.loads((results / "benchmarks" / "sweep_chunk" / "li_tradeoff" / fig / "0000.json").read_text())
+        assert timing["rule"] == "sweep_chunk" and 0 < timing["kernel_cpu_s"] <= timing["cpu_s"]
+        assert (results / "benchmarks" / "plot_figure" / "li_tradeoff" / f"{fig}.json").exists()
     html = (results / "report" / "index.html").read_text()
     assert "li_tradeoff/fig3" in html and "data:image/png;base64" in html
 

@@ -6,14 +6,10 @@ rule aggregate_figure:
         directory("results/{paper}/{fig}/{fig}.zarr"),
     params:
         spec=aggregate_params,
+    localrule: True
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
     log:
         "results/logs/aggregate_figure/{paper}/{fig}.log",
-    benchmark:
-        "results/benchmarks/aggregate_figure/{paper}/{fig}.tsv"
-    conda:
-        "../envs/isac.yaml"
-    script:
-        "../scripts/aggregate_figure.py"
+    run:
+        run_figure_step(rule, log[0], pipeline.aggregate_figure, params.spec, input, output[0])

@@ -6,14 +6,10 @@ rule check_figure:
         "results/{paper}/{fig}/{fig}.check.json",
     params:
         spec=figure_params,
+    localrule: True
     resources:
         mem_mb=1000,
-        runtime=10,
     log:
         "results/logs/check_figure/{paper}/{fig}.log",
-    benchmark:
-        "results/benchmarks/check_figure/{paper}/{fig}.tsv"
-    conda:
-        "../envs/isac.yaml"
-    script:
-        "../scripts/check_figure.py"
+    run:
+        run_figure_step(rule, log[0], pipeline.check_figure, params.spec, input[0], output[0])

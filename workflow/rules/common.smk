@@ -1,14 +1,43 @@
-# Helpers only: load and validate the configuration, and resolve what each job needs.
+# Helpers only: load and validate the configuration, resolve what each job needs, and run a
+# job's step. Each step is a one-line `run` block calling an isac_core.pipeline function in
+# this Snakemake process, so no job starts an interpreter (README, "How it works").
+import re
 import sys
 
-from isac_core.config import ConfigError, load_experiment
-from isac_core.pipeline import paths
-from isac_core.sweep import chunk_task
+from isac_core import pipeline, workers
+from isac_core.config import ConfigError, FigureSpec, load_experiment
+from isac_core.jobs import job
+from isac_core.sweep import chunk_task, probe_scheduler
 
 try:
     FIGURES = {spec.name: spec for spec in load_experiment(config, workdir=".")}
 except ConfigError as exc:
     sys.exit(f"isac-sweep: {exc}")
+
+
+def profile_placeholders():
+    """default-resources still set to a profile's placeholder (YOUR_ACCOUNT, ...)."""
+    args = getattr(workflow.resource_settings.default_resources, "args", None) or []
+    pairs = (str(a).partition("=") for a in args)
+    return [f"{k} ({v})" for k, _, v in pairs if re.fullmatch(r"['\"]?YOUR_[A-Z_]+['\"]?", v)]
+
+
+if workflow.is_main_process and profile_placeholders():
+    sys.exit(
+        "isac-sweep: the profile's default-resources still hold placeholders: "
+        f"{', '.join(profile_placeholders())}. Set them in the profile you run with "
+        "(profiles/slurm/config.yaml): your SLURM account and partition, as listed by "
+        "`sacctmgr show assoc user=$USER format=account,partition` and `sinfo -s`."
+    )
+
+# A runtime setting that changes no number (not a rerun trigger): where the Monte Carlo
+# tasks run. Checked once, before any job, so a wrong address fails in seconds.
+DASK_ADDRESS = config.get("dask_address")
+if DASK_ADDRESS and workflow.is_main_process:
+    try:
+        probe_scheduler(DASK_ADDRESS)
+    except ConnectionError as exc:
+        sys.exit(f"isac-sweep: {exc}")
 
 
 def figure_spec(wildcards):
@@ -21,7 +50,7 @@ def chunk_params(wildcards):
 
 
 def figure_chunks(wildcards):
-    return [str(p) for p in paths(figure_spec(wildcards))["chunks"]]
+    return [str(p) for p in pipeline.paths(figure_spec(wildcards))["chunks"]]
 
 
 def aggregate_params(wildcards):
@@ -37,4 +66,27 @@ def figure_params(wildcards):
 
 
 def all_outputs(kind):
-    return [str(paths(spec)[kind]) for spec in FIGURES.values()]
+    return [str(pipeline.paths(spec)[kind]) for spec in FIGURES.values()]
+
+
+def run_sweep(task, out, log_file, threads):
+    """One chunk. In a local run's Snakemake process its tasks go to the run's shared pool of
+    worker processes (one per core); in a cluster job, to `threads` threads of that job; with
+    dask_address, to that Dask cluster."""
+    pool = None
+    if workflow.is_main_process and workflow.local_exec and not DASK_ADDRESS:
+        pool = workers.shared_pool(workflow.cores)
+    with job("sweep_chunk", log_file) as record:
+        pipeline.sweep_chunk(task, out, threads=workflow.cores if pool else threads, pool=pool,
+                             address=DASK_ADDRESS, timing=record)
+
+
+def run_figure_step(rule, log_file, step, spec, *args):
+    """A post-processing step of one figure (``spec``: the figure's params) with its log."""
+    with job(rule, log_file):
+        step(FigureSpec.from_dict(spec), *args)
+
+
+def run_report(log_file, datasets, checks, pngs, out):
+    with job("report", log_file):
+        pipeline.report(list(zip(datasets, checks, pngs, strict=True)), out)

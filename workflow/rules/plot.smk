@@ -7,14 +7,10 @@ rule plot_figure:
         pdf="results/{paper}/{fig}/{fig}.pdf",
     params:
         spec=figure_params,
+    localrule: True
     resources:
         mem_mb=1000,
-        runtime=10,
     log:
         "results/logs/plot_figure/{paper}/{fig}.log",
-    benchmark:
-        "results/benchmarks/plot_figure/{paper}/{fig}.tsv"
-    conda:
-        "../envs/isac.yaml"
-    script:
-        "../scripts/plot_figure.py"
+    run:
+        run_figure_step(rule, log[0], pipeline.plot_figure, params.spec, input[0], output.png, output.pdf)

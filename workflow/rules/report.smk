@@ -6,14 +6,10 @@ rule report:
         pngs=all_outputs("png"),
     output:
         "results/report/index.html",
+    localrule: True
     resources:
         mem_mb=1000,
-        runtime=10,
     log:
         "results/logs/report/report.log",
-    benchmark:
-        "results/benchmarks/report/report.tsv"
-    conda:
-        "../envs/isac.yaml"
-    script:
-        "../scripts/report.py"
+    run:
+        run_report(log[0], input.datasets, input.checks, input.pngs, output[0])

@@ -1,20 +1,15 @@
 rule sweep_chunk:
-    # One job per chunk of a figure's grid; Dask runs its analytic and Monte Carlo
-    # tasks with the job's threads, or on an existing cluster (config dask_address, read
-    # by the script: a runtime setting that changes no number, so not a rerun trigger).
+    # One job per chunk of a figure's grid; Dask runs its analytic and Monte Carlo tasks
+    # (run_sweep in common.smk says where). Memory and time grow with each retry.
     output:
         directory("results/{paper}/{fig}/chunks/{chunk}.zarr"),
     params:
         task=chunk_params,
-    threads: 2
+    threads: 1 if DASK_ADDRESS else 2
     resources:
-        mem_mb=2000,
-        runtime=30,
+        mem_mb=lambda wildcards, attempt: (500 if DASK_ADDRESS else 2000) * attempt,
+        runtime=lambda wildcards, attempt: 20 * attempt,
     log:
         "results/logs/sweep_chunk/{paper}/{fig}/{chunk}.log",
-    benchmark:
-        "results/benchmarks/sweep_chunk/{paper}/{fig}/{chunk}.tsv"
-    conda:
-        "../envs/isac.yaml"
-    script:
-        "../scripts/sweep_chunk.py"
+    run:
+        run_sweep(params.task, output[0], log[0], threads)

@@ -40,7 +40,6 @@ The three column pairs correspond to ``K = 1, 5, 10``. The exact CCDF is that of
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _stats
 
 __all__ = [
     "RICIAN_SERIES",
@@ -319,4 +318,6 @@ def rician_ccdf_exact(x, K):
         raise ValueError("x must be >= 0")
     if K == 0.0:
         return np.exp(-x)
-    return _stats.ncx2.sf(2.0 * (K + 1.0) * x, 2.0, 2.0 * K)
+    from scipy import stats  # here, not at import: scipy.stats takes about a second to import
+
+    return stats.ncx2.sf(2.0 * (K + 1.0) * x, 2.0, 2.0 * K)
