@@ -1,6 +1,6 @@
 """Run `snakemake --cores N` from a clean results/ folder and measure where the time goes.
 
-Usage: python benchmarks/workflow_timings.py [--cores N] [--collect-only WALL CPU]
+Usage: python benchmarks/workflow_timings.py [--cores N] [--baseline REF] [--collect-only WALL CPU]
 (run by bench_workflow.sh from the repository root). Writes benchmarks/results/workflow.json
 and prints the targets:
 
@@ -13,6 +13,10 @@ and prints the targets:
 * wall / (total CPU / cores): how well the run keeps the cores busy;
 * post-processing share: CPU of the aggregate, plot, check and report jobs over cores x wall;
 * a machine-speed reference (raw NumPy draw rate), to compare runs on different machines.
+
+With ``--baseline REF`` it first runs the same command on the commit REF (a temporary git
+worktree, with that commit's ``isac_core`` first on the path) and records its wall and total CPU
+time beside this checkout's, measured back to back on the same machine.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,18 +49,35 @@ def raw_draw_rate(seconds: float = 2.0) -> float:
     return n / (time.perf_counter() - t0) / 1e6
 
 
-def run_snakemake(cores: int) -> tuple[float, float]:
-    """Wall and total CPU seconds of a clean `snakemake --cores N` run."""
-    shutil.rmtree("results", ignore_errors=True)
+def run_snakemake(cores: int, checkout: Path = Path(".")) -> tuple[float, float]:
+    """Wall and total CPU seconds of a clean `snakemake --cores N` run of ``checkout``."""
+    shutil.rmtree(checkout / "results", ignore_errors=True)
     for stale in (".snakemake/metadata", ".snakemake/incomplete"):
-        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(checkout / stale, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}  # this checkout's isac_core
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "rules"], check=True)
+    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "rules"],
+                   cwd=checkout, env=env, check=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def run_baseline(ref: str, cores: int) -> dict:
+    """The same run on commit ``ref``, in a temporary git worktree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], check=True, capture_output=True)
+        try:
+            commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "HEAD"], check=True,
+                                    capture_output=True, text=True).stdout.strip()
+            wall, cpu = run_snakemake(cores, tree)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], check=True, capture_output=True)
+    return {"ref": ref, "commit": commit, "wall_s": round(wall, 2), "cpu_total_s": round(cpu, 2),
+            "raw_draw_rate_M_per_s": round(raw_draw_rate(), 1)}
 
 
 def collect(wall: float, cpu_total: float, cores: int) -> dict:
@@ -100,11 +122,16 @@ def collect(wall: float, cpu_total: float, cores: int) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--baseline", metavar="REF", help="also run commit REF first, for comparison")
     parser.add_argument("--collect-only", nargs=2, type=float, metavar=("WALL", "CPU"),
                         help="do not run; add up the records of the last run with the given wall and CPU")
     args = parser.parse_args(argv)
+    baseline = run_baseline(args.baseline, args.cores) if args.baseline else None
     wall, cpu = args.collect_only if args.collect_only else run_snakemake(args.cores)
     out = collect(wall, cpu, args.cores)
+    if baseline:
+        out["baseline"] = baseline
+        print(f"baseline {baseline['ref']}: wall {baseline['wall_s']:.0f} s | CPU {baseline['cpu_total_s']:.0f} s")
     Path("benchmarks/results").mkdir(parents=True, exist_ok=True)
     Path("benchmarks/results/workflow.json").write_text(json.dumps(out, indent=2) + "\n")
     print(f"wall {out['wall_s']:.0f} s | CPU {out['cpu_total_s']:.0f} s, kernels {out['kernel_cpu_s']:.0f} s | "

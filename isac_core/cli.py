@@ -20,7 +20,7 @@ import yaml
 
 from .config import ConfigError, load_experiment
 from .models import available_models, get_model
-from .sweep import chunk_bounds
+from .sweep import chunk_count
 
 __all__ = ["main"]
 
@@ -46,7 +46,7 @@ def _cmd_list(args):
             n *= s
         sizes = " x ".join(f"{d}={k}" for d, k in zip(spec.dims, spec.shape, strict=True))
         print(f"  {spec.name}: {spec.title} [{sizes}"
-              f" = {n} points, {len(chunk_bounds(spec))} chunk(s)]")
+              f" = {n} points, {chunk_count(spec)} chunk(s)]")
 
 
 def _cmd_validate(args):

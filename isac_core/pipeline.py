@@ -18,7 +18,7 @@ from pathlib import Path
 from .config import FigureSpec
 from .io import chunk_dataset, figure_dataset, open_dataset, write_zarr
 from .provenance import provenance, task_hash
-from .sweep import chunk_bounds, chunk_task, run_chunk
+from .sweep import chunk_count, chunk_task, run_chunk
 
 # Each Snakemake job is a fresh interpreter: modules only one step needs (scipy.optimize for
 # checks, matplotlib for plots) are imported inside that step to keep the per-job start-up short.
@@ -32,7 +32,7 @@ def paths(spec: FigureSpec, results: str | Path = "results") -> dict:
     """Output paths of a figure under ``results``."""
     base = Path(results) / spec.paper / spec.key
     return {
-        "chunks": [base / "chunks" / f"{i:04d}.zarr" for i in range(len(chunk_bounds(spec)))],
+        "chunks": [base / "chunks" / f"{i:04d}.zarr" for i in range(chunk_count(spec))],
         "dataset": base / f"{spec.key}.zarr",
         "png": base / f"{spec.key}.png",
         "pdf": base / f"{spec.key}.pdf",

@@ -38,6 +38,8 @@ __all__ = [
     "resolve_derived",
     "state_points",
     "chunk_bounds",
+    "chunk_count",
+    "chunk_range",
     "chunk_task",
     "run_chunk",
     "batch_sizes",
@@ -107,9 +109,27 @@ def mc_mask(spec: FigureSpec, points: Mapping[str, np.ndarray]) -> np.ndarray:
 
 def chunk_bounds(spec: FigureSpec) -> list[tuple[int, int]]:
     """``(start, stop)`` of every chunk of the flat grid."""
-    total = int(np.prod(spec.shape))
+    return [chunk_range(spec, i) for i in range(chunk_count(spec))]
+
+
+def chunk_count(spec: FigureSpec) -> int:
+    """Number of chunks of the flat grid."""
+    return -(-int(np.prod(spec.shape)) // max(int(spec.chunk_size), 1))
+
+
+def chunk_range(spec: FigureSpec, chunk: int) -> tuple[int, int]:
+    """``(start, stop)`` of chunk ``chunk`` of the flat grid (without listing the others).
+
+    Raises
+    ------
+    IndexError
+        If the grid has no chunk ``chunk``.
+    """
+    n = chunk_count(spec)
+    if not 0 <= chunk < n:
+        raise IndexError(f"{spec.name} has {n} chunk(s); there is no chunk {chunk}")
     size = max(int(spec.chunk_size), 1)
-    return [(s, min(s + size, total)) for s in range(0, total, size)]
+    return chunk * size, min((chunk + 1) * size, int(np.prod(spec.shape)))
 
 
 def batch_sizes(n_trials: int, batch_size: int) -> list[int]:
@@ -125,7 +145,7 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
     Only what this chunk computes goes in (no figure-wide hashes), so a changed
     grid value changes the task of exactly the chunks that contain it.
     """
-    start, stop = chunk_bounds(spec)[chunk]
+    start, stop = chunk_range(spec, chunk)
     points = state_points(spec, start, stop)
     mask = mc_mask(spec, points)
     return {

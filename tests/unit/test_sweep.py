@@ -10,7 +10,7 @@ import pytest
 from isac_core import stats
 from isac_core.config import load_figure_file, snap_union
 from isac_core.io import figure_dataset
-from isac_core.sweep import batch_sizes, chunk_bounds, chunk_task, run_chunk, state_points
+from isac_core.sweep import batch_sizes, chunk_bounds, chunk_count, chunk_range, chunk_task, run_chunk, state_points
 from tests.unit.toy import register
 
 TOY_YAML = """
@@ -65,6 +65,17 @@ def test_state_points_cover_grid_once(toy_spec):
     bounds = chunk_bounds(dataclasses.replace(toy_spec, chunk_size=7))
     covered = np.concatenate([np.arange(a, b) for a, b in bounds])
     assert covered.tolist() == list(range(96))
+
+
+def test_one_chunk_range_without_listing_the_others(toy_spec):
+    spec = dataclasses.replace(toy_spec, chunk_size=7)
+    assert chunk_count(spec) == 14  # 96 points
+    assert [chunk_range(spec, i) for i in range(14)] == chunk_bounds(spec)
+    assert chunk_range(spec, 13) == (91, 96)
+    with pytest.raises(IndexError, match="no chunk 14"):
+        chunk_range(spec, 14)
+    with pytest.raises(IndexError):
+        chunk_task(spec, -1)
 
 
 def test_batch_sizes():

@@ -133,11 +133,23 @@ def interference_gain(rng: np.random.Generator, M_t, p_c, p_s, size) -> np.ndarr
     p_t = p_c + p_s
     if np.any(p_c < 0.0) or np.any(p_s < 0.0) or np.any(p_t <= 0.0):
         raise ValueError("p_c and p_s must be non-negative with a positive sum")
-    zeta = rng.beta(1.0, M_t - 1.0, size)
-    product = (p_c * p_s / p_t**2) * (1.0 - zeta)  # mu_1 mu_2 / p^t^2, in [0, 1/4]
-    mu_1 = 0.5 * (1.0 + np.sqrt(np.maximum(1.0 - 4.0 * product, 0.0)))  # in [1/2, 1]
-    mu_2 = product / mu_1  # = 1 - mu_1 without the cancellation; 0 when p_c p_s = 0
-    return mu_1 * rayleigh_power(rng, size) + mu_2 * rayleigh_power(rng, size)
+    # the arithmetic of the comments, in place (the same operations in the same order)
+    product = rng.beta(1.0, M_t - 1.0, size)  # zeta
+    np.subtract(1.0, product, out=product)
+    product *= p_c * p_s / p_t**2  # mu_1 mu_2 / p^t^2 = (p_c p_s / p_t^2)(1 - zeta), in [0, 1/4]
+    mu_1 = np.multiply(4.0, product)
+    np.subtract(1.0, mu_1, out=mu_1)
+    np.maximum(mu_1, 0.0, out=mu_1)
+    np.sqrt(mu_1, out=mu_1)
+    mu_1 += 1.0
+    mu_1 *= 0.5  # 0.5 (1 + sqrt(max(1 - 4 product, 0))), in [1/2, 1]
+    mu_2 = np.divide(product, mu_1, out=product)  # = 1 - mu_1 without the cancellation
+    gain = rayleigh_power(rng, size)
+    gain *= mu_1
+    second = rayleigh_power(rng, size)
+    second *= mu_2
+    gain += second
+    return gain
 
 
 # --------------------------------------------------------------------------- matrix construction

@@ -357,7 +357,7 @@ def _disc(rng, net, radius):
     owner = np.repeat(np.arange(radius.size), counts)
     r = rng.random(owner.size)
     np.sqrt(r, out=r)
-    r *= radius[owner]
+    r *= np.repeat(radius, counts)  # = radius[owner], without the gather
     return owner, r
 
 
@@ -403,7 +403,9 @@ def _centred_field(rng, net, radius, a, n, alpha_L, los_draw, alpha_N, mu):
     Returns the explicit LoS and NLoS sums (unit gains) per trial.
     """
     owner, r = _disc(rng, net, radius)
-    los = rng.random(r.size) < net.los(r)
+    u = rng.random(r.size)
+    # without blockage P_L = exp(-0) = 1 > u: every point is LoS (the draw is kept, the exp skipped)
+    los = u < net.los(r) if net.has_nlos else np.ones(r.size, bool)
     keep = los & (r > a[owner])
     o_l, r_l = owner[keep], r[keep]
     if net.far_exact:
