@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -51,16 +50,20 @@ def write_config(folder: Path, n_points: int) -> None:
     }, sort_keys=False))
 
 
+#: Runs a command and prints the CPU seconds and the peak RSS (kB) of it and its children, in a
+#: process of its own (the peak RSS of a process's children is the largest it has ever waited for).
+_MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, u.ru_maxrss)")
+
+
 def measure(cmd: list[str], cwd: Path) -> dict:
     """Wall, CPU (the command and its children) and peak RSS of one command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], cwd=cwd, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"wall_s": round(wall, 2),
-            "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2),
-            "peak_rss_mb": round(after.ru_maxrss / 1024, 1)}
+    cpu, rss_kb = out.stdout.split()
+    return {"wall_s": round(wall, 2), "cpu_s": round(float(cpu), 2), "peak_rss_mb": round(int(rss_kb) / 1024, 1)}
 
 
 def main(argv=None) -> dict:

@@ -11,7 +11,8 @@ and prints the targets:
   sweep jobs' timing records (results/benchmarks/sweep_chunk/**.json, written by the jobs);
 * overhead = (total CPU - kernel CPU) / kernel CPU;
 * wall / (total CPU / cores): how well the run keeps the cores busy;
-* post-processing share: CPU of the aggregate, plot, check and report jobs over cores x wall;
+* post-processing share: CPU of the aggregate, plot, check and report jobs over cores x wall,
+  and the wall time during which only post-processing runs (no sweep): what it adds to the run;
 * a machine-speed reference (raw NumPy draw rate), to compare runs on different machines.
 
 With ``--baseline REF`` it first runs the same command on the commit REF (a temporary git
@@ -80,6 +81,28 @@ def run_baseline(ref: str, cores: int) -> dict:
             "raw_draw_rate_M_per_s": round(raw_draw_rate(), 1)}
 
 
+def post_processing_alone(root: Path, step: float = 0.1) -> float:
+    """Seconds during which a post-processing job runs and no sweep does (from the records' start times)."""
+    spans = {"sweep": [], "post": []}
+    for path in root.rglob("*.json"):
+        r = json.loads(path.read_text())
+        if "start" in r:
+            spans["sweep" if r["rule"] == "sweep_chunk" else "post"].append((r["start"], r["start"] + r["wall_s"]))
+    if not spans["post"]:
+        return 0.0
+    t0 = min(a for a, _ in spans["sweep"] + spans["post"])
+    t1 = max(b for _, b in spans["sweep"] + spans["post"])
+    grid = np.arange(t0, t1, step)
+
+    def busy(intervals):
+        out = np.zeros(grid.size, bool)
+        for a, b in intervals:
+            out |= (grid >= a) & (grid < b)
+        return out
+
+    return float(step * np.sum(busy(spans["post"]) & ~busy(spans["sweep"])))
+
+
 def collect(wall: float, cpu_total: float, cores: int) -> dict:
     """Add up the jobs' timing records under results/benchmarks."""
     root = Path("results/benchmarks")
@@ -101,6 +124,7 @@ def collect(wall: float, cpu_total: float, cores: int) -> dict:
     for p in per_paper.values():
         p["figures"] = len(p["figures"])
     kernel = sum(r["kernel_cpu_s"] for r in per_rule.values())
+    post_alone = post_processing_alone(root)
     post = sum(per_rule.get(k, {}).get("cpu_s", 0.0) for k in POST_RULES)
     return {
         "cores": cores,
@@ -111,6 +135,7 @@ def collect(wall: float, cpu_total: float, cores: int) -> dict:
         "wall_over_cpu_per_core": round(wall / (cpu_total / cores), 3) if cpu_total else None,
         "post_processing_cpu_s": round(post, 2),
         "post_processing_share": round(post / (cores * wall), 3) if wall else None,
+        "post_processing_alone_s": round(post_alone, 1),
         "jobs": sum(r["jobs"] for r in per_rule.values()),
         "per_rule": per_rule,
         "per_paper": per_paper,
@@ -137,7 +162,8 @@ def main(argv=None) -> dict:
     print(f"wall {out['wall_s']:.0f} s | CPU {out['cpu_total_s']:.0f} s, kernels {out['kernel_cpu_s']:.0f} s | "
           f"overhead {100 * out['overhead_ratio']:.0f} % of kernel CPU | wall / (CPU / cores) "
           f"{out['wall_over_cpu_per_core']:.2f} | post-processing {100 * out['post_processing_share']:.1f} % "
-          f"of cores x wall | raw draws {out['machine']['raw_draw_rate_M_per_s']} M/s")
+          f"of cores x wall, alone for {out['post_processing_alone_s']:.0f} s | "
+          f"raw draws {out['machine']['raw_draw_rate_M_per_s']} M/s")
     return out
 
 

@@ -143,7 +143,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, ConnectionError) as exc:  # a bad configuration, an unreachable Dask scheduler
         sys.exit(f"isac: {exc}")
 
 

@@ -121,3 +121,13 @@ def test_the_library_fails_in_seconds_too():
     with pytest.raises(ConnectionError, match=f"no Dask scheduler at {address}"):
         run_chunk(chunk_task(spec, 0), address=address)
     assert time.monotonic() - t0 < 10
+
+
+def test_the_command_line_says_so_in_one_line(tmp_path):
+    address = f"tcp://127.0.0.1:{free_port()}"
+    proc = subprocess.run([sys.executable, "-m", "isac_core.cli", "--config", str(ROOT / ".test/config/config.yaml"),
+                           "--workdir", str(ROOT / ".test"), "run", "li_tradeoff/fig3", "--results", str(tmp_path),
+                           "--dask-address", address], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"isac: no Dask scheduler at {address}"), proc.stderr
+    assert "Traceback" not in proc.stderr

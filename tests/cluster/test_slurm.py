@@ -164,7 +164,11 @@ def test_a_cancelled_job_is_resubmitted_and_the_run_finishes(slurm_cluster, tmp_
     assert proc.returncode == 0, out
     jobs = {j["id"]: j for j in wait_for_accounting(workdir, 3)}
     assert jobs[victim]["state"].startswith("CANCELLED"), jobs
-    assert sum(j["state"] == "COMPLETED" for j in jobs.values()) == 2, jobs  # both chunks, one resubmitted
+    completed = [j for j in jobs.values() if j["state"] == "COMPLETED"]
+    assert len(completed) == 2, jobs  # both chunks, one of them resubmitted
+    # the resubmission (attempt 2) asked for twice the memory and time of the first attempt
+    requests = sorted((_mem_mb(j["mem"]), _minutes(j["time"])) for j in completed)
+    assert requests == [(2000, 20), (4000, 40)], jobs
     assert (workdir / "results" / "report" / "index.html").exists()
 
 
