@@ -16,7 +16,14 @@
     within their standard errors), ``extremum``, ``peaks``, ``crossings``,
     ``optimum_ratio``, ``slope``, ``fit`` (a model's closed-form law fitted to the
     metric, with its residual) and ``reference`` (the metric against a table of
-    reference values);
+    reference values). Each has ``role``: "calibrated to" when a reconstructed parameter
+    was fitted to its number (``calibrates`` names it; the check then cannot tell anything
+    about the model), else "predicted";
+``completeness``
+    whether the dataset holds what the configuration asks for: the configured
+    number of trials at every configured Monte Carlo marker (and at no other
+    point), a finite estimate at each, and at least one agreement test when the
+    figure has markers of a metric with both an analytic and a simulated result;
 ``passed``
     whether everything passed.
 """
@@ -28,7 +35,7 @@ import xarray as xr
 
 from . import stats
 from .config import FigureSpec
-from .sweep import resolve_derived
+from .sweep import mc_mask, resolve_derived, state_points
 from .units import format_quantity, from_canonical
 
 __all__ = ["check_figure"]
@@ -99,6 +106,45 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
                         f"SE is the standard error under the analytic value; {basis}"),
             })
             out.append(res)
+    return out
+
+
+def completeness(ds: xr.Dataset, spec: FigureSpec, agree: list[dict]) -> dict:
+    """Does the dataset hold every Monte Carlo marker the configuration asks for?
+
+    A dataset assembled from damaged or foreign chunks reads as ``n_mc = 0`` or NaN
+    estimates; without this check such a figure would pass with no agreement test.
+    """
+    expected = mc_mask(spec, state_points(spec)).reshape(spec.shape)
+    n_mc = ds["n_mc"].values
+    trials = int(spec.n_trials) if spec.mc_enabled else 0
+    wrong_count = int(np.sum(expected & (n_mc != trials)) + np.sum(~expected & (n_mc != 0)))
+    metrics = spec.model.metrics
+    simulated = [m for m in spec.metrics if metrics[m].simulate is not None]
+    nan = {m: int(np.sum(expected & np.isnan(ds[f"{m}_mc"].values))) for m in simulated}
+    # a model may declare where its kernel has no estimate on purpose (an infinite mean, say)
+    no_estimate = {m: k for m, k in nan.items() if k and not metrics[m].undefined_when}
+    undefined = {m: {"markers": k, "why": metrics[m].undefined_when} for m, k in nan.items()
+                 if k and metrics[m].undefined_when}
+    tested = [m for m in simulated if metrics[m].analytic is not None]
+    needs_test = bool(expected.any() and tested)
+    out = {"expected_markers": int(expected.sum()), "trials_per_marker": trials,
+           "markers_with_other_trial_counts": wrong_count,
+           "markers_without_estimate": no_estimate, "undefined_by_the_model": undefined,
+           "agreement_tests": len(agree)}
+    problems = []
+    if wrong_count:
+        problems.append(f"{wrong_count} point(s) where n_mc differs from the configured {trials} trials "
+                        "(0 off the markers)")
+    if no_estimate:
+        problems.append("markers without an estimate (NaN): " + ", ".join(
+            f"{m}_mc at {k}" for m, k in no_estimate.items()))
+    if needs_test and not agree:
+        problems.append("no agreement test although the figure has Monte Carlo markers of "
+                        + ", ".join(tested))
+    out["passed"] = not problems
+    if problems:
+        out["note"] = "; ".join(problems)
     return out
 
 
@@ -277,12 +323,15 @@ def _difference_check(ds, spec, check):
 
 def _invariance_check(ds, spec, check):
     metric, across = check["metric"], check["across"]
+    show = check.get("show")  # analytic, mc, or (absent) both
     out = {"passed": True}
-    if metric in ds:
+    if metric in ds and show != "mc":
         da = ds[metric]
         spread = float((da.max(across) - da.min(across)).max())
         out.update({"analytic_spread": spread, "passed": bool(spread <= check["tolerance"])})
-    if f"{metric}_mc" in ds and bool((ds["n_mc"] > 0).any()):
+    if show == "mc" and not (f"{metric}_mc" in ds and bool((ds["n_mc"] > 0).any())):
+        return {"passed": False, "note": "no Monte Carlo markers to compare"}
+    if f"{metric}_mc" in ds and bool((ds["n_mc"] > 0).any()) and show != "analytic":
         mc = ds[f"{metric}_mc"].where(ds["n_mc"] > 0).transpose(across, ...).values
         se = ds[f"{metric}_mc_se"].where(ds["n_mc"] > 0).transpose(across, ...).values
         k = mc.shape[0]
@@ -567,12 +616,16 @@ def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:
             entry["within"] = "; ".join(ranges)
             entry["at"] = ("" if entry["at"] == "every curve" else entry["at"] + "; ") + entry["within"]
         entry.update(result)
+        # a number a reconstructed parameter was fitted to holds by construction: say so
+        entry["role"] = "calibrated to" if check.get("calibrates") else "predicted"
         checks.append(entry)
-    passed = all(a["passed"] for a in agree) and all(c["passed"] for c in checks)
+    complete = completeness(ds, spec, agree)
+    passed = complete["passed"] and all(a["passed"] for a in agree) and all(c["passed"] for c in checks)
     return {
         "figure": spec.name,
         "title": spec.title,
         "passed": passed,
+        "completeness": complete,
         "agreement": agree,
         "checks": checks,
         "mc_trials_per_marker": int(spec.n_trials) if spec.mc_enabled else 0,

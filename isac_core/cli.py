@@ -5,7 +5,7 @@ Examples
 ``isac list``                         models and configured figures
 ``isac validate``                     check config/ and exit (what Snakemake does first)
 ``isac run li_tradeoff/fig3``         compute, plot and check one figure in this process
-``isac status``                       chunks present vs expected, per figure
+``isac status``                       per figure: pass/FAIL, and what `snakemake` would re-run
 ``isac gallery``                      refresh the README's figure gallery from results/
 """
 
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-import yaml
-
-from .config import ConfigError, load_experiment
+from .config import ConfigError, load_experiment, read_config_file
 from .models import available_models, get_model
 from .sweep import chunk_count
 
@@ -26,8 +25,10 @@ __all__ = ["main"]
 
 
 def _experiment(args):
-    with open(args.config) as fh:
-        config = yaml.safe_load(fh) or {}
+    if not Path(args.config).exists():
+        raise ConfigError([f"{args.config}: no configuration file here (in {Path.cwd()}); run isac in the "
+                           "repository folder, or pass --config PATH (and --workdir for its figures_dir)"])
+    config = read_config_file(args.config)
     return load_experiment(config, workdir=args.workdir, config_path=args.config)
 
 
@@ -70,14 +71,58 @@ def _cmd_run(args):
         print(f"{name}: {'pass' if verdict['passed'] else 'FAIL'} -> {p['png']}")
 
 
+#: The workflow's entry point, next to the package in a checkout (an editable install).
+SNAKEFILE = Path(__file__).resolve().parent.parent / "Snakefile"
+
+
+def workflow_plan(workdir, config) -> dict[str, tuple[str, str]]:
+    """What ``snakemake`` would do in ``workdir``: output path -> (status, plan).
+
+    Snakemake's own ``--summary``, so this agrees with ``snakemake -n`` (configuration edits,
+    changed code, missing and stale outputs alike).
+    """
+    import subprocess
+
+    if not SNAKEFILE.exists():
+        raise ConfigError(f"no workflow at {SNAKEFILE} (isac status needs the repository checkout)")
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE), "--directory", str(workdir), "--summary"]
+    if Path(config).resolve() != (Path(workdir) / "config" / "config.yaml").resolve():
+        cmd += ["--configfile", str(config)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ConfigError(f"snakemake --summary failed in {workdir}:\n{proc.stderr.strip()[-2000:]}")
+    plan = {}
+    for line in proc.stdout.splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) >= 6:
+            plan[fields[0]] = (fields[4], fields[5])
+    return plan
+
+
 def _cmd_status(args):
     from .pipeline import paths
+    from .verdicts import read_verdict
 
-    for spec in _experiment(args):
-        p = paths(spec, args.results)
-        done = sum(c.exists() for c in p["chunks"])
-        state = "checked" if p["check"].exists() else "aggregated" if p["dataset"].exists() else "running/pending"
-        print(f"{spec.name}: {done}/{len(p['chunks'])} chunks, {state}")
+    specs = _experiment(args)
+    plan = workflow_plan(args.workdir, args.config)
+    counts = {"pass": 0, "FAIL": 0, "to run": 0}
+    for spec in specs:
+        p = paths(spec, "results")
+        outputs = [*p["chunks"], p["dataset"], p["png"], p["pdf"], p["check"]]
+        pending = {plan[str(o)][0] for o in outputs if plan.get(str(o), ("", "no update"))[1] != "no update"}
+        done = sum((Path(args.workdir) / c).exists() for c in p["chunks"])
+        verdict = read_verdict(Path(args.workdir) / p["check"])
+        shown = "no verdict" if verdict is None else "pass" if verdict["passed"] else "FAIL"
+        if verdict is not None:
+            counts[shown] += 1
+        if pending:
+            counts["to run"] += 1
+            state = f"to run ({', '.join(sorted(pending))})" + (" - verdict out of date" if verdict else "")
+        else:
+            state = "up to date"
+        print(f"{spec.name}: {shown}, {state}, {done}/{len(p['chunks'])} chunks")
+    print(f"{len(specs)} figure(s): {counts['pass']} pass, {counts['FAIL']} FAIL, {counts['to run']} to run "
+          "(snakemake --cores N)" + ("" if counts["to run"] else ", nothing to do"))
 
 
 def _cmd_gallery(args):
@@ -89,7 +134,8 @@ def _cmd_gallery(args):
     gallery = Path(args.gallery)
     gallery.mkdir(parents=True, exist_ok=True)
     lines = ["| figure | verdict |", "|---|---|"]
-    quoted = ["| figure | quantity | at | paper | ours (analytic) | Monte Carlo |", "|---|---|---|---|---|---|"]
+    quoted = ["| figure | quantity | at | paper | ours (analytic) | Monte Carlo | role |",
+              "|---|---|---|---|---|---|---|"]
     images = []
     for spec in _experiment(args):
         p = paths(spec, args.results)
@@ -106,11 +152,15 @@ def _cmd_gallery(args):
         for c in verdict["checks"]:
             if c["kind"] == "value" and c.get("source", "").startswith("paper"):
                 mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
+                role = (f"calibrated to ({c['calibrates']} fitted to it)" if c.get("role") == "calibrated to"
+                        else "predicted")
                 quoted.append(f"| `{spec.name}` | {c['metric']} | {c['at']} | {c['expected']} | "
-                              f"{c['analytic']:.4f} | {mc} |")
+                              f"{c['analytic']:.4f} | {mc} | {role} |")
     block = "\n".join(["<!-- gallery:start -->",
                        "Generated by `isac gallery` from `results/` (do not edit by hand).", "",
-                       *lines, "", "Numbers quoted in the papers, with ours beside them:", "", *quoted, "",
+                       *lines, "", "Numbers quoted in the papers, with ours beside them (\"calibrated to\": a",
+                       "reconstructed parameter was fitted to the number, so it holds by construction;",
+                       "\"predicted\": the model's own prediction):", "", *quoted, "",
                        *images, "<!-- gallery:end -->"])
     readme = Path(args.readme)
     text = readme.read_text()
@@ -132,8 +182,7 @@ def main(argv=None):
     run.add_argument("--threads", type=int, default=1, help="Dask threads (default: %(default)s)")
     run.add_argument("--dask-address", default=None, help="existing dask.distributed scheduler")
     run.set_defaults(func=_cmd_run)
-    status = sub.add_parser("status", help="progress of each figure in a results folder")
-    status.add_argument("--results", default="results")
+    status = sub.add_parser("status", help="per figure: its verdict and what snakemake would re-run")
     status.set_defaults(func=_cmd_status)
     gallery = sub.add_parser("gallery", help="refresh docs/gallery and the README gallery from results")
     gallery.add_argument("--results", default="results")
@@ -143,6 +192,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         args.func(args)
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (`| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(0)
     except (ConfigError, ConnectionError) as exc:  # a bad configuration, an unreachable Dask scheduler
         sys.exit(f"isac: {exc}")
 

@@ -38,6 +38,7 @@ __all__ = [
     "FigureSpec",
     "load_experiment",
     "load_figure_file",
+    "read_config_file",
     "SCHEMA_DIR",
     "expression_names",
 ]
@@ -392,17 +393,65 @@ class _UniqueKeyLoader(_SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _load_yaml(path: Path, problems):
+def _load_yaml(path: Path, problems, shown=None):
+    """Parse a YAML file strictly: UTF-8 text, valid YAML, no key given twice in one mapping.
+
+    Each problem goes to ``problems`` naming the file (as ``shown``) and, where there is one,
+    the line; returns None then.
+    """
+    shown = shown or path
     try:
-        with open(path) as fh:
-            data = yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
-        problems.append(f"{path}: file not found")
+        problems.append(f"{shown}: file not found")
         return None
+    except OSError as exc:
+        problems.append(f"{shown}: cannot be read: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(f"{shown}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column {column}; "
+                        "save the file as UTF-8")
+        return None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        problems.append(f"{path}: not valid YAML: {exc}")
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        problems.append(f"{shown}: not valid YAML{at}: {what}")
         return None
     return {} if data is None else data
+
+
+def read_config_file(path: str | Path, shown: str | None = None) -> dict:
+    """Read an experiment configuration file (``config/config.yaml``) strictly.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, not UTF-8, not valid YAML (with the line), has a key
+        twice, or is not a mapping.
+    """
+    problems: list[str] = []
+    data = _load_yaml(Path(path), problems, shown or str(path))
+    if data is not None and not isinstance(data, dict):
+        problems.append(f"{shown or path}: the top level must be a mapping of settings, not {type(data).__name__}")
+    if problems:
+        raise ConfigError(problems)
+    return data
+
+
+def _non_finite(data, path, figure_of, parts=()):
+    """Problems for every NaN or infinite number in ``data`` (YAML's .nan, .inf), naming its key."""
+    if isinstance(data, float) and not np.isfinite(data):
+        figure, key_parts = figure_of([str(p) for p in parts])
+        return [f"{_where(path, figure, '.'.join(key_parts))}: {data} is not a finite number"]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [p for k, v in items for p in _non_finite(v, path, figure_of, (*parts, k))]
 
 
 @functools.cache
@@ -427,9 +476,13 @@ def _schema_problems(data, schema, path, figure_of):
                     f"allowed keys: {', '.join(allowed)}"
                 )
             continue
+        if "propertyNames" in err.relative_schema_path:  # a bad key of a mapping: name the key itself
+            parts = [*parts, str(err.instance)]
         figure, key_parts = figure_of(parts)
         key = ".".join(key_parts) or "(top level)"
         message = err.message
+        if "propertyNames" in err.relative_schema_path and err.schema.get("description"):
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
         if err.validator == "oneOf" and err.schema.get("description"):
             # jsonschema's "is valid under each of" / "not valid under any" lists whole schemas
             message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
@@ -469,7 +522,8 @@ def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = 
         Listing every problem found, each naming file, figure and key.
     """
     schema = _schema("config.schema.yaml")
-    problems = _schema_problems(config, schema, config_path, lambda parts: (None, parts))
+    problems = (_non_finite(config, config_path, lambda parts: (None, parts))
+                or _schema_problems(config, schema, config_path, lambda parts: (None, parts)))
     if problems:
         raise ConfigError(problems)
     config = _fill_defaults(json.loads(json.dumps(config)), schema)
@@ -514,7 +568,7 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
     path = Path(path)
     shown = str(display_path or path)
     problems: list[str] = []
-    data = _load_yaml(path, problems)
+    data = _load_yaml(path, problems, shown)
     if data is None:
         raise ConfigError(problems)
     schema = _schema("figures.schema.yaml")
@@ -524,7 +578,7 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
             return parts[1], parts[2:]
         return None, parts
 
-    problems = _schema_problems(data, schema, shown, figure_of)
+    problems = _non_finite(data, shown, figure_of) or _schema_problems(data, schema, shown, figure_of)
     if problems:
         raise ConfigError(problems)
     if data["paper"] != path.stem:
@@ -888,7 +942,7 @@ def _check_check(check, at, axes, params, where):
     if missing:
         return [f"{where}: {kind} checks need {', '.join(missing)}"]
     allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
-               "invariance": {"across"},
+               "invariance": {"across", "show"},
                "monotone": {"show", "increments", "significant", "ignore_above", "within"},
                "extremum": {"show", "extremum", "location", "trend"},
                "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
@@ -970,9 +1024,17 @@ def _check_derived(axes, fixed, derived, params, W):
     problems = []
     mesh = np.meshgrid(*[a.values for a in axes], indexing="ij")
     namespace = {**fixed, **{a.name: m.ravel() for a, m in zip(axes, mesh, strict=True)}}
+    categorical = sorted(k for k, v in fixed.items() if isinstance(v, str))
+    for name, expr in derived.items():
+        used = sorted(expression_names(expr) & set(categorical))
+        if used:
+            problems.append(f"{W('derived.' + name)}: {expr!r} uses {', '.join(used)}, a categorical parameter "
+                            f"({', '.join(f'{k} = {fixed[k]!r}' for k in used)}); derived values are numbers")
+    if problems:
+        return problems
     try:
         values = resolve_derived(derived, namespace)
-    except (KeyError, ValueError, ZeroDivisionError) as exc:
+    except (KeyError, ValueError, TypeError, ZeroDivisionError) as exc:
         return [f"{W('derived')}: {exc}"]
     for name, v in values.items():
         p = params[name]

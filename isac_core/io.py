@@ -8,13 +8,20 @@ side; every fixed parameter with its unit; and provenance.
 
 Writes are atomic: a store is written under a temporary name in the same
 folder and renamed into place only when complete, so a killed job leaves
-nothing that a rerun would take for a result.
+nothing that a rerun would take for a result. The last file written into a
+store is its manifest (every file with its size and SHA-256); a store is read
+only if the manifest is there and every file matches it, so a store damaged
+afterwards (a deleted or truncated array file) is refused, by name, instead of
+reading as fill values.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import socket
 import uuid
 import warnings
 from pathlib import Path
@@ -25,7 +32,15 @@ import xarray as xr
 from .config import FigureSpec
 from .units import format_quantity
 
-__all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "DATA_ATTRS_VOLATILE"]
+__all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "verify_store", "CorruptStoreError",
+           "remove_stale_temporaries",
+           "DATA_ATTRS_VOLATILE", "MANIFEST"]
+
+#: File, inside every store, listing the store's other files (written last).
+MANIFEST = "isac-manifest.json"
+
+#: How a temporary store is named while it is written (``<name>.tmp-<pid>-<random>-<host>``).
+_TMP = ".tmp-"
 
 #: Attributes that legitimately differ between identical computations.
 DATA_ATTRS_VOLATILE = ("created", "git_commit", "git_dirty", "library_versions")
@@ -155,16 +170,91 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
     return xr.Dataset(_metric_vars(spec, flat, spec.shape), coords=coords, attrs=attrs)
 
 
+class CorruptStoreError(ValueError):
+    """A store that is incomplete or was changed after it was written."""
+
+    without_traceback = True  # the message names the store (see isac_core.logs.job_log)
+
+
+def _files(store: Path) -> dict[str, dict]:
+    """Every file of ``store`` but the manifest: relative path -> size and SHA-256."""
+    out = {}
+    for f in sorted(store.rglob("*")):
+        rel = f.relative_to(store).as_posix()
+        if f.is_file() and rel != MANIFEST:
+            out[rel] = {"bytes": f.stat().st_size, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+    return out
+
+
+def verify_store(path: str | Path) -> None:
+    """Check that the store at ``path`` is complete and unchanged since it was written.
+
+    Raises
+    ------
+    CorruptStoreError
+        Naming the store and what is wrong with it: no manifest (not written, or
+        written by an interrupted or older run), or files missing or changed.
+    """
+    path = Path(path)
+    advice = "delete it and run again (snakemake re-creates it)"
+    if not path.is_dir():
+        raise CorruptStoreError(f"{path}: no such store")
+    try:
+        expected = json.loads((path / MANIFEST).read_text())["files"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorruptStoreError(f"{path}: incomplete store, its manifest {MANIFEST} is missing or unreadable "
+                                f"({exc.__class__.__name__}); {advice}") from None
+    found = _files(path)
+    missing = sorted(set(expected) - set(found))
+    changed = sorted(k for k in expected if k in found and found[k] != expected[k])
+    if missing or changed:
+        what = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                           f"changed {', '.join(changed)}" if changed else "") if part)
+        raise CorruptStoreError(f"{path}: corrupt store ({what}); {advice}")
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary stores a killed writer of ``path`` left next to it.
+
+    A temporary store is named after its writer's process and host; one whose
+    process is gone is removed. One whose process still runs (a concurrent run),
+    or that was written on another host (a cluster node), is kept.
+    """
+    removed = []
+    for tmp in path.parent.glob(f"{path.name}{_TMP}*"):
+        pid, _, host = (tmp.name[len(path.name) + len(_TMP):].split("-", 2) + ["", ""])[:3]
+        if pid.isdigit() and host == socket.gethostname() and not _process_alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def write_zarr(ds: xr.Dataset, path: str | Path) -> Path:
-    """Write ``ds`` to a Zarr store at ``path`` atomically (temporary name, then rename)."""
+    """Write ``ds`` to a Zarr store at ``path`` atomically (temporary name, then rename).
+
+    The manifest is written last; temporary stores left by killed writers of the
+    same path are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    remove_stale_temporaries(path)
+    tmp = path.with_name(f"{path.name}{_TMP}{os.getpid()}-{uuid.uuid4().hex[:8]}-{socket.gethostname()}")
     try:
         encoding = {k: {"chunks": ds[k].shape} for k in ds.variables if ds[k].ndim}
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
             ds.to_zarr(tmp, mode="w", consolidated=True, encoding=encoding)
+        (tmp / MANIFEST).write_text(json.dumps({"files": _files(tmp)}, indent=1) + "\n")
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -175,7 +265,14 @@ def write_zarr(ds: xr.Dataset, path: str | Path) -> Path:
 
 
 def open_dataset(path: str | Path) -> xr.Dataset:
-    """Open a store written by :func:`write_zarr`, loaded into memory."""
+    """Open a store written by :func:`write_zarr`, loaded into memory.
+
+    Raises
+    ------
+    CorruptStoreError
+        If the store is incomplete or was changed after it was written (see :func:`verify_store`).
+    """
+    verify_store(path)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
         with xr.open_zarr(path, consolidated=True, chunks=None) as ds:

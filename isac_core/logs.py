@@ -83,8 +83,10 @@ def _install_router(level: int) -> None:
 def job_log(log_file: str | Path, level: int = logging.INFO):
     """Log this thread's ``isac_core`` records to ``log_file`` while the block runs.
 
-    An exception leaving the block is logged (with its traceback) before it
-    propagates, so a failed job's log says why it failed.
+    An exception leaving the block is logged before it propagates, so a failed
+    job's log says why it failed: with its traceback, unless the exception says
+    what is wrong by itself (a class attribute ``without_traceback = True``, as
+    on a failing verdict or a damaged store).
     """
     _install_router(level)
     path = Path(log_file)
@@ -94,8 +96,11 @@ def job_log(log_file: str | Path, level: int = logging.INFO):
     token = _job_handler.set(handler)
     try:
         yield logging.getLogger("isac_core")
-    except BaseException:
-        logging.getLogger("isac_core.job").exception("job failed")
+    except BaseException as exc:
+        if getattr(exc, "without_traceback", False):
+            logging.getLogger("isac_core.job").error("job failed: %s", exc)
+        else:
+            logging.getLogger("isac_core.job").exception("job failed")
         raise
     finally:
         _job_handler.reset(token)

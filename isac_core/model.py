@@ -150,6 +150,10 @@ class Metric:
         Name of the random stream (default: the metric's own name). Metrics that
         name the same stream draw the same random numbers at the same parameter
         values (common random numbers, e.g. several statistics of one set of drops).
+    undefined_when : str
+        Where the simulate kernel returns no estimate (NaN) on purpose, and why
+        (e.g. "N < 4: the mean CRLB is infinite"). Empty: a NaN estimate at a
+        marker is a defect, and the figure's verdict fails on it.
     """
 
     units: str
@@ -161,6 +165,7 @@ class Metric:
     reference: str = ""
     symbol: str = ""
     stream: str = ""
+    undefined_when: str = ""
 
     def __post_init__(self):
         if self.analytic is None and self.simulate is None:

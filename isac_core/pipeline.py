@@ -20,8 +20,8 @@ from .io import chunk_dataset, figure_dataset, open_dataset, write_zarr
 from .provenance import provenance, task_hash
 from .sweep import chunk_count, chunk_task, run_chunk
 
-# Each Snakemake job is a fresh interpreter: modules only one step needs (scipy.optimize for
-# checks, matplotlib for plots) are imported inside that step to keep the per-job start-up short.
+# Modules only one step needs (scipy.optimize for checks, matplotlib for plots) are imported
+# inside that step, so a cluster job or `isac run` imports only what it uses.
 
 __all__ = ["paths", "sweep_chunk", "aggregate_figure", "plot_figure", "check_figure", "report", "run_figure"]
 
@@ -56,17 +56,22 @@ def aggregate_figure(spec: FigureSpec, chunk_paths, out: str | Path) -> Path:
 
     Raises
     ------
+    isac_core.io.CorruptStoreError
+        If a chunk store is incomplete or damaged (named in the message).
     ValueError
-        If a chunk store was computed for another configuration or kernel code
-        (for example left over from a run with different settings).
+        If chunk stores were computed for another configuration or kernel code
+        (for example left over from a run with different settings); the message
+        names them and the command that re-runs just those chunks.
     """
     chunks = [open_dataset(p) for p in chunk_paths]
-    for i, (path, ds) in enumerate(zip(chunk_paths, chunks, strict=True)):
-        if ds.attrs.get("task_hash") != task_hash(chunk_task(spec, i)):
-            raise ValueError(
-                f"{path} was computed for another configuration or kernel code than the current "
-                f"{spec.name} chunk {i}; delete it or re-run it (snakemake --forcerun sweep_chunk)"
-            )
+    stale = [str(path) for i, (path, ds) in enumerate(zip(chunk_paths, chunks, strict=True))
+             if ds.attrs.get("task_hash") != task_hash(chunk_task(spec, i))]
+    if stale:
+        raise ValueError(
+            f"{spec.name}: {', '.join(stale)} computed for another configuration or kernel code than "
+            f"the current one; re-run just {'that chunk' if len(stale) == 1 else 'those chunks'}: "
+            f"snakemake --cores N --forcerun {' '.join(stale)}"
+        )
     prov = provenance(config_hash=spec.config_hash(), seed=spec.seed, source=spec.source)
     ds = figure_dataset(spec, chunks, prov)
     log.info("%s: aggregated %d chunk(s) into dims %s", spec.name, len(chunks), dict(ds.sizes))

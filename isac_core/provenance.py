@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import functools
 import hashlib
@@ -11,10 +12,19 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "task_hash"]
+__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "kernel_modules", "task_hash"]
 
-#: Modules whose code shapes every number (besides the model's own module).
-_KERNEL_MODULES = ("model", "numerics", "geometry", "fading", "rng", "stats", "sweep")
+_PACKAGE = Path(__file__).resolve().parent
+
+#: The engine that runs every model's kernels on a chunk's task (its batches, random streams and
+#: estimators): part of every digest, with everything it imports.
+_ENGINE = ("sweep",)
+
+#: Modules that only build a chunk's task, look models up or decide where a task runs, not what
+#: it computes: the task itself (points, fixed values, trials, seed) is hashed, a model's own
+#: modules are followed from the model, and where a task runs changes no bit
+#: (tests/unit/test_determinism.py). Their imports are not followed either.
+_NOT_KERNEL = ("config", "provenance", "logs", "workers", "jobs", "models")
 
 _LIBRARIES = ("isac-sweep", "numpy", "scipy", "xarray", "zarr", "dask", "distributed", "matplotlib", "snakemake")
 
@@ -37,22 +47,77 @@ def git_state(path: str | Path = ".") -> dict:
         return {"git_commit": "unknown", "git_dirty": "unknown"}
 
 
+def _module_file(name: str) -> Path | None:
+    """Source file of ``isac_core.<name>`` (dotted below the package), or None."""
+    base = _PACKAGE.joinpath(*name.split(".")) if name else _PACKAGE
+    for f in (base.with_suffix(".py"), base / "__init__.py"):
+        if f.is_file():
+            return f
+    return None
+
+
+def _imports(name: str, source: Path) -> set[str]:
+    """The isac_core modules (dotted below the package) that ``source`` imports, anywhere in it."""
+    package = name.split(".") if source.name == "__init__.py" else name.split(".")[:-1]
+    package = [p for p in package if p]
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(), str(source))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+            elif node.module and node.module.split(".")[0] == "isac_core":
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            # `from . import x` and `from .x import y`: x may be a module or a name in one
+            for alias in node.names:
+                sub = ".".join([*target, alias.name])
+                found.add(sub if _module_file(sub) else ".".join(target))
+        elif isinstance(node, ast.Import):
+            found.update(".".join(a.name.split(".")[1:]) for a in node.names
+                         if a.name.split(".")[0] == "isac_core")
+    return {m for m in found if _module_file(m) is not None}
+
+
+def kernel_modules(model_module: str) -> list[str]:
+    """Every isac_core module a model's numbers depend on, found by following imports.
+
+    Starts from the model's module (a model is a module or a package: every module in it)
+    and the engine, and follows every import of an isac_core module, wherever it is in the
+    file (function-level imports too), except into the modules that only build tasks.
+
+    Returns
+    -------
+    list of str
+        Dotted names below ``isac_core`` (``""`` is the package itself), sorted.
+    """
+    start = [f"models.{model_module}"]
+    own = _PACKAGE / "models" / model_module
+    if own.is_dir():
+        start += [f"models.{model_module}.{f.stem}" for f in own.glob("*.py") if f.stem != "__init__"]
+    todo, seen = [m for m in [*start, *_ENGINE] if _module_file(m)], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in _NOT_KERNEL:
+            continue
+        seen.add(name)
+        todo.extend(_imports(name, _module_file(name)) - seen)
+    return sorted(seen)
+
+
 @functools.cache
 def kernel_digest(model_module: str) -> str:
-    """SHA-256 of the source of a model's module and of the shared kernel modules.
+    """SHA-256 of the source of every module a model's numbers depend on.
 
     Part of every chunk's task, so a change to the code that computes the numbers
-    re-runs the sweeps (and a stale chunk store is recognised as such).
+    re-runs the sweeps (and a stale chunk store is recognised as such). The modules
+    are found by following imports (:func:`kernel_modules`), so none can be forgotten.
     """
-    package = Path(__file__).resolve().parent
-    module = package / "models" / model_module
-    # a model is one module or a package of modules
-    own = sorted(module.glob("*.py")) if module.is_dir() else [package / "models" / f"{model_module}.py"]
-    files = [*own, *(package / f"{m}.py" for m in _KERNEL_MODULES)]
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes() if f.exists() else b"")
+    h = hashlib.sha256(model_module.encode())
+    for name in kernel_modules(model_module):
+        h.update(name.encode())
+        h.update(_module_file(name).read_bytes())
     return h.hexdigest()
 
 

@@ -27,6 +27,13 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
+def _role(check):
+    """'calibrated to' with the fitted parameter, for a number that holds by construction."""
+    if check.get("role") != "calibrated to":
+        return ""
+    return f'<br><b>calibrated to</b> this number ({_e(check.get("calibrates", ""))} fitted to it): not a prediction'
+
+
 def _verdict(ok) -> str:
     return '<span class="pass">pass</span>' if ok else '<span class="fail">FAIL</span>'
 
@@ -139,7 +146,8 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 tol = "-"
             elif c["kind"] == "invariance":
                 expected = f"no change across {c['across']}"
-                tol = f"analytic spread ≤ {c['tolerance']:g}; MC pairwise ≤ z·SE"
+                tol = (f"MC pairwise ≤ z·SE (the analytic kernel does not read {c['across']})" if c.get("show") == "mc"
+                       else f"analytic spread ≤ {c['tolerance']:g}; MC pairwise ≤ z·SE")
                 parts = []
                 if "analytic_spread" in c:
                     parts.append(f"analytic spread {c['analytic_spread']:.1e}")
@@ -152,7 +160,7 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                 expected, ours, tol = f"{c['expected']}{unit}", _fmt(c.get("analytic")), c["tolerance"]
             out.append(f"<tr><td>{_e(c['kind'])}</td><td>{_e(c['metric'])}</td><td>{_e(c['at'])}</td>"
                        f"<td>{_e(expected)}</td><td>{ours}</td><td>{mc}</td><td>{_e(tol)}</td>"
-                       f"<td>{_e(c.get('source', ''))}</td><td>{_verdict(c['passed'])}</td></tr>")
+                       f"<td>{_e(c.get('source', ''))}{_role(c)}</td><td>{_verdict(c['passed'])}</td></tr>")
         out.append("</table>")
 
     out.append("<h3>Parameters</h3><table><tr><th>parameter</th><th>value</th><th>meaning</th><th>source</th></tr>")

@@ -288,9 +288,9 @@ class _Progress(Callback):
 def report_progress(label, done, total, elapsed):
     """Log one progress line: points done, elapsed time, estimated time remaining."""
     frac = done / total if total else 1.0
-    eta = elapsed * (1 - frac) / frac if frac > 0 else float("nan")
+    eta = f"{elapsed * (1 - frac) / frac:.1f} s" if frac > 0 else "unknown until a batch is done"
     progress_log.info(
-        "%s: %.1f/%d MC points done (%.0f%%), elapsed %.1f s, est. remaining %.1f s",
+        "%s: %.1f/%d MC points done (%.0f%%), elapsed %.1f s, est. remaining %s",
         label, done, total, 100 * frac, elapsed, eta,
     )
 

@@ -1,4 +1,4 @@
-"""The ``isac`` command: list, validate, run one figure, status, and config errors."""
+"""The ``isac`` command: list, validate, run one figure, and config errors (status: tests/workflow)."""
 
 from __future__ import annotations
 
@@ -19,16 +19,13 @@ def test_list_and_validate(test_config, monkeypatch, capsys):
     assert "configuration valid: 2 figure(s)" in capsys.readouterr().out
 
 
-def test_run_one_figure_then_status(test_config, monkeypatch, capsys):
+def test_run_one_figure(test_config, monkeypatch, capsys):
     monkeypatch.chdir(test_config)
     main(["run", "li_tradeoff/fig3", "--results", "out"])
     verdict = json.loads((test_config / "out/li_tradeoff/fig3/fig3.check.json").read_text())
     assert verdict["passed"] and verdict["checks"][0]["expected"] == 0.3245
     assert (test_config / "out/li_tradeoff/fig3/fig3.png").stat().st_size > 0
-    main(["status", "--results", "out"])
-    out = capsys.readouterr().out
-    assert "li_tradeoff/fig3: 2/2 chunks, checked" in out
-    assert "li_tradeoff/fig5: 0/2 chunks" in out
+    assert "li_tradeoff/fig3: pass -> out/li_tradeoff/fig3/fig3.png" in capsys.readouterr().out
 
 
 def test_bad_config_exits_with_message(test_config, monkeypatch):

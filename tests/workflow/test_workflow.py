@@ -53,7 +53,7 @@ def test_dry_run_plans_every_rule(test_config):
     jobs = planned_jobs(snakemake(test_config, "-n"))
     # fig3: 6 points in chunks of 3 -> 2; fig5: 6 points -> 2
     assert jobs == {"sweep_chunk": 4, "aggregate_figure": 2, "plot_figure": 2, "check_figure": 2,
-                    "report": 1, "default": 1}
+                    "report": 1, "verdicts": 1, "default": 1}
 
 
 def test_slurm_profile_sets_chunking(test_config, tmp_path):
@@ -104,4 +104,4 @@ def test_end_to_end_then_noop_then_incremental(test_config):
     write_yaml(path, data)
     jobs = planned_jobs(snakemake(test_config, "-n"))
     assert jobs == {"sweep_chunk": 1, "aggregate_figure": 1, "plot_figure": 1, "check_figure": 1,
-                    "report": 1, "default": 1}, jobs
+                    "report": 1, "verdicts": 1, "default": 1}, jobs

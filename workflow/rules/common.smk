@@ -1,10 +1,12 @@
 # Helpers only: load and validate the configuration, resolve what each job needs, and run a
 # job's step. Each step is a one-line `run` block calling an isac_core.pipeline function in
 # this Snakemake process, so no job starts an interpreter (README, "How it works").
+import json
 import re
 import sys
+from pathlib import Path
 
-from isac_core import pipeline, workers
+from isac_core import pipeline, verdicts, workers
 from isac_core.config import ConfigError, FigureSpec, load_experiment
 from isac_core.jobs import job
 from isac_core.sweep import chunk_task, probe_scheduler
@@ -41,7 +43,11 @@ if DASK_ADDRESS and workflow.is_main_process:
 
 
 def figure_spec(wildcards):
-    return FIGURES[f"{wildcards.paper}/{wildcards.fig}"]
+    name = f"{wildcards.paper}/{wildcards.fig}"
+    if name not in FIGURES:  # a target outside the configuration: say what is configured
+        sys.exit(f"isac-sweep: {name} is not a configured figure (config/config.yaml, select); "
+                 f"configured: {', '.join(FIGURES)}")
+    return FIGURES[name]
 
 
 def chunk_params(wildcards):
@@ -69,6 +75,11 @@ def all_outputs(kind):
     return [str(pipeline.paths(spec)[kind]) for spec in FIGURES.values()]
 
 
+REPORT = "results/report/index.html"
+# What a failing figure does to the run (config failing_checks: fail or warn); a runtime setting.
+FAILING_CHECKS = config.get("failing_checks", "fail")
+
+
 def run_sweep(task, out, log_file, threads):
     """One chunk. In a local run's Snakemake process its tasks go to the run's shared pool of
     worker processes (one per core); in a cluster job, to `threads` threads of that job; with
@@ -90,3 +101,25 @@ def run_figure_step(rule, log_file, step, spec, *args):
 def run_report(log_file, datasets, checks, pngs, out):
     with job("report", log_file):
         pipeline.report(list(zip(datasets, checks, pngs, strict=True)), out)
+
+
+def run_verdicts(log_file, checks, report, out):
+    """Write the run's verdict; fail if a figure fails its checks (unless failing_checks: warn)."""
+    with job("verdicts", log_file):
+        summary = verdicts.summarize(dict(zip(FIGURES, checks, strict=True)), report)
+        Path(out).write_text(json.dumps(summary, indent=2) + "\n")
+        failed = summary["failed"]
+        if failed and FAILING_CHECKS == "fail":
+            raise verdicts.ChecksFailed(
+                f"{len(failed)} figure(s) FAIL their checks: {', '.join(failed)} (report: {report}; "
+                "with --config failing_checks=warn a failing check is only reported)"
+            )
+
+
+def print_summary():
+    """The end-of-run summary: how many figures pass, which FAIL and why, where the report is."""
+    if not workflow.is_main_process:
+        return
+    checks = {name: pipeline.paths(spec)["check"] for name, spec in FIGURES.items()}
+    report_path = REPORT if Path(REPORT).exists() else None
+    print("\n".join(verdicts.summary_lines(verdicts.summarize(checks, report_path))), file=sys.stderr)

@@ -5,7 +5,7 @@ rule report:
         checks=all_outputs("check"),
         pngs=all_outputs("png"),
     output:
-        "results/report/index.html",
+        REPORT,
     localrule: True
     resources:
         mem_mb=1000,

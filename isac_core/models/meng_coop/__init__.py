@@ -339,7 +339,9 @@ def _metrics():
                                 reference="eq. (16) at the optimal (N, p^s)"),
         "boundary_crlb_sim": Metric("1", c + " at the boundary optimum, exact FIM", simulate=_simulate_boundary_crlb,
                                     kind="mean", symbol="c",
-                                    reference="eq. (6) with kappa_s thinning at the optimal (N, p^s)"),
+                                    reference="eq. (6) with kappa_s thinning at the optimal (N, p^s)",
+                                    undefined_when=f"the optimal N is below {MIN_ACTIVE}: the mean CRLB is "
+                                                   "infinite (docs/errata.md)"),
         "boundary_L": Metric("1", "optimal CoMP cluster size", _boundary_field("L"), symbol="L^*",
                              reference="arg max of the boundary"),
         "boundary_N": Metric("1", "optimal sensing cluster size", _boundary_field("N"), symbol="N^*",

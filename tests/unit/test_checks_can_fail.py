@@ -1,0 +1,97 @@
+"""Every check kind can fail: each passes on a dataset and fails on the same dataset perturbed.
+
+The toy model of tests/unit/toy.py: ``p_exceed = exp(-t / scale)`` (analytic and Monte Carlo),
+``p_markov = min(1, scale / t)``, over scale in {1, 2} and t in {0.5, 1, ..., 3}.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from isac_core.checks import _CHECKS, check_figure
+from tests.unit.test_engine_extensions import _with, fig1  # noqa: F401 - the fixture
+
+LN2 = float(np.log(2.0))
+
+
+def _reverse_t(da):
+    return da.copy(data=da.values[..., ::-1])
+
+
+def _same_across_scale(ds):
+    """p_exceed (analytic and Monte Carlo) made equal at both scales."""
+    out = ds.copy()
+    for name in ("p_exceed", "p_exceed_mc", "p_exceed_mc_se"):
+        first = ds[name].isel(scale=0)
+        out[name] = first.expand_dims(scale=ds["scale"].values).transpose(*ds[name].dims)
+    return out
+
+
+def _two_peaks(ds):
+    rows = np.array([[0, 2, 1, 1, 3, 0], [0, 1, 0, 2, 2, 1]], float)
+    return ds.assign(p_exceed=ds["p_exceed"].copy(data=rows))
+
+
+# kind -> (check, dataset it passes on, perturbation that must make it fail)
+CASES = {
+    "value": ({"kind": "value", "metric": "p_exceed", "at": {"scale": 2.0, "t": 1.0},
+               "expected": float(np.exp(-0.5)), "tolerance": 1e-9},
+              None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] + 1e-3)),
+    "crossing": ({"kind": "crossing", "metric": "p_exceed", "along": "t", "level": 0.5, "at": {"scale": 2.0},
+                  "expected": 2 * LN2, "tolerance": 1e-6},
+                 None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] * 0.1)),
+    "monotone": ({"kind": "monotone", "metric": "p_exceed", "along": "t", "direction": "decreasing", "at": {}},
+                 None, lambda ds: ds.assign(p_exceed=_reverse_t(ds["p_exceed"]))),
+    "difference": ({"kind": "difference", "metric": "p_markov", "minus": {"metric": "p_exceed"},
+                    "statistic": "max", "bounds": [0, 1], "at": {}},
+                   None, lambda ds: ds.assign(p_markov=ds["p_markov"] + 2)),
+    "invariance": ({"kind": "invariance", "metric": "p_exceed", "across": "scale", "tolerance": 1e-12, "at": {}},
+                   _same_across_scale,
+                   lambda ds: ds.assign(p_exceed_mc=ds["p_exceed_mc"] + xr.DataArray([0.0, 0.2], dims="scale"))),
+    "extremum": ({"kind": "extremum", "metric": "p_exceed", "along": "t", "extremum": "max", "location": [0.5, 0.5],
+                  "at": {}},
+                 None, lambda ds: ds.assign(p_exceed=_reverse_t(ds["p_exceed"]))),
+    "peaks": ({"kind": "peaks", "metric": "p_exceed", "along": "t", "count": 2, "at": {}},
+              _two_peaks, lambda ds: ds.assign(p_exceed=ds["p_exceed"].cumsum("t"))),
+    "crossings": ({"kind": "crossings", "metric": "p_exceed", "along": "t", "across": "scale", "pairs": [0, 0]},
+                  None, lambda ds: ds.assign(p_exceed=ds["p_exceed"].copy(
+                      data=np.array([[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]], float)))),
+    "optimum_ratio": ({"kind": "optimum_ratio", "metric": "p_exceed", "over": {"metric": "p_markov"},
+                       "extremum": "min", "along": "t", "bounds": [0, 1], "at": {}},
+                      None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] * 100)),
+    "slope": ({"kind": "slope", "metric": "p_exceed", "along": "t", "x_scale": "linear",
+               "bounds": [-1.0001, -0.4999], "at": {}},
+              None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] ** 2)),
+    "fit": ({"kind": "fit", "metric": "p_exceed", "along": "t", "law": "exponential", "bounds": [0, 1e-9],
+             "positive": True, "at": {}},
+            None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] * (1 + 0.01 * np.sin(ds["t"])))),
+    "reference": ({"kind": "reference", "metric": "p_exceed", "along": "t", "at": {"scale": 2.0},
+                   "points": [(1.0, float(np.exp(-0.5))), (2.0, float(np.exp(-1.0)))], "relative_tolerance": 1e-9},
+                  None, lambda ds: ds.assign(p_exceed=ds["p_exceed"] * 1.01)),
+}
+
+
+def test_every_check_kind_has_a_case():
+    assert set(CASES) == set(_CHECKS)
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_a_check_passes_then_fails_on_a_perturbed_dataset(fig1, kind):  # noqa: F811 - the fixture
+    spec, ds = fig1
+    check, prepare, perturb = CASES[kind]
+    ds = prepare(ds) if prepare else ds
+    spec = _with(spec, checks=(check,))
+    assert check_figure(ds, spec)["checks"][0]["passed"], f"{kind} fails on the unperturbed dataset"
+    verdict = check_figure(perturb(ds), spec)
+    assert not verdict["checks"][0]["passed"] and not verdict["passed"], f"{kind} passes on a perturbed dataset"
+
+
+def test_agreement_fails_on_a_shifted_monte_carlo(fig1):  # noqa: F811 - the fixture
+    spec, ds = fig1
+    spec = _with(spec, checks=())
+    assert all(a["passed"] for a in check_figure(ds, spec)["agreement"])
+    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.05)  # about 7 standard errors at 4000 trials
+    verdict = check_figure(shifted, spec)
+    assert not verdict["passed"] and not all(a["passed"] for a in verdict["agreement"])
