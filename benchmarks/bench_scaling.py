@@ -86,7 +86,9 @@ def main(argv=None) -> dict:
                 row["run"] = run
             rows.append(row)
             print(json.dumps(row), flush=True)
-    out = {"cores": args.cores, "rows": rows, "machine": {"cpu_count": os.cpu_count()}}
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    out = {"cores": args.cores, "commit": commit, "rows": rows, "machine": {"cpu_count": os.cpu_count()}}
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "benchmarks" / "results" / "scaling.json").write_text(json.dumps(out, indent=2) + "\n")
     return out

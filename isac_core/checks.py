@@ -24,6 +24,8 @@
     number of trials at every configured Monte Carlo marker (and at no other
     point), a finite estimate at each, and at least one agreement test when the
     figure has markers of a metric with both an analytic and a simulated result;
+``warnings``
+    analytic probabilities that left [0, 1] by more than rounding and were clipped;
 ``passed``
     whether everything passed.
 """
@@ -94,16 +96,20 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
             if not mk.any():
                 continue
             analytic = sub[metric].values[mk]
-            res = stats.agreement(analytic, sub[f"{metric}_mc"].values[mk],
-                                  sub["n_mc"].values[mk], kind=kind, approx=approx + relative * np.abs(analytic),
+            curve = _curve_allowance(allowance, at)
+            absolute = approx if curve is None else curve["allowance"]
+            res = stats.agreement(analytic, sub[f"{metric}_mc"].values[mk], sub["n_mc"].values[mk], kind=kind,
+                                  approx=absolute + relative * np.abs(analytic),
                                   mc_se=sub[f"{metric}_mc_se"].values[mk], z=z, n_family=n_markers)
             res.update({
                 "metric": metric,
                 "curve": _label(spec, at),
-                "tolerance": tolerance,
+                "tolerance": tolerance if curve is None else f"|analytic - MC| <= {curve['allowance']:g} + {z:.2f} SE",
                 "why": (f"{test}; the level keeps the family-wise false-alarm rate at "
                         f"{stats.FAMILY_ALPHA:.0%} over the figure's {n_markers} markers (Bonferroni); "
-                        f"SE is the standard error under the analytic value; {basis}"),
+                        f"SE is the standard error under the analytic value; "
+                        + (basis if curve is None else f"on this curve the allowance is {curve['allowance']:g} "
+                           f"({curve['why']})")),
             })
             out.append(res)
     return out
@@ -146,6 +152,14 @@ def completeness(ds: xr.Dataset, spec: FigureSpec, agree: list[dict]) -> dict:
     if problems:
         out["note"] = "; ".join(problems)
     return out
+
+
+def _curve_allowance(allowance, at):
+    """The per-curve allowance entry for the curve ``at`` ({dim: value}), if one is configured."""
+    for entry in allowance.get("curves", ()):
+        if at and np.isclose(next(iter(at.values())), entry["at"], rtol=1e-12, atol=0):
+            return entry
+    return None
 
 
 def _point(ds, at):
@@ -625,6 +639,8 @@ def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:
         "figure": spec.name,
         "title": spec.title,
         "passed": passed,
+        # analytic probabilities clipped into [0, 1] (isac_core.io.unit_interval)
+        "warnings": [v.attrs["out_of_range"] for v in ds.data_vars.values() if "out_of_range" in v.attrs],
         "completeness": complete,
         "agreement": agree,
         "checks": checks,

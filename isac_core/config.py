@@ -623,6 +623,28 @@ def _quantity(value, param, where, problems):
     return v
 
 
+def _curve_allowances(entries, dim, axes, model, where, problems):
+    """Per-curve allowances with ``at`` in canonical units, each on a curve of the figure.
+
+    ``where(suffix)`` names the key ``agreement.<metric>.curves<suffix>`` in messages.
+    """
+    if dim is None:
+        problems.append(f"{where('')}: the plot has no 'curves' dimension to pick curves from")
+        return []
+    values = next(a.values for a in axes if a.name == dim)
+    out = []
+    for i, entry in enumerate(entries):
+        at = _quantity(entry["at"], model.parameters[dim], where(f".{i}.at"), problems)
+        if at is None:
+            continue
+        if not np.any(np.isclose(values, at, rtol=_REL_TOL, atol=0)):
+            problems.append(f"{where(f'.{i}.at')}: {entry['at']!r} is not a curve of the figure ({dim} values: "
+                            f"{', '.join(f'{v:g}' for v in values)})")
+            continue
+        out.append({**entry, "at": float(at)})
+    return out
+
+
 def _figure_spec(data, key, fig, model, seed, defaults, shown):
     problems: list[str] = []
     params = model.parameters
@@ -765,6 +787,10 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                             "so it has no analytic vs Monte Carlo test")
         else:
             agreement[name] = dict(entry)
+            if entry.get("curves"):
+                agreement[name]["curves"] = _curve_allowances(entry["curves"], plot.get("curves"), axes, model,
+                                                              lambda k, n=name: W(f"agreement.{n}.curves{k}"),
+                                                              problems)
 
     checks = []
     for i, check in enumerate(fig.get("checks", [])):

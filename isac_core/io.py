@@ -33,7 +33,7 @@ from .config import FigureSpec
 from .units import format_quantity
 
 __all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "verify_store", "CorruptStoreError",
-           "remove_stale_temporaries",
+           "remove_stale_temporaries", "unit_interval",
            "DATA_ATTRS_VOLATILE", "MANIFEST"]
 
 #: File, inside every store, listing the store's other files (written last).
@@ -68,6 +68,32 @@ def chunk_dataset(result: dict, spec_name: str, chunk: int, task_hash: str = "")
     )
 
 
+#: How far outside [0, 1] an analytic probability may stray by rounding alone.
+_ROUNDING = 1e-9
+
+
+def unit_interval(values: np.ndarray, what: str) -> tuple[np.ndarray, dict]:
+    """Clip an analytic probability into [0, 1]; record where it strayed by more than rounding.
+
+    A series or quadrature approximation can leave [0, 1] (sun_blockage's Rician series of
+    Table II gives P_c = 1.0041 at K = 10); the clipped values are recorded, never silent.
+
+    Returns
+    -------
+    values : ndarray
+        The clipped values.
+    attrs : dict
+        ``{"out_of_range": text}`` when some value strayed by more than ``_ROUNDING``, else empty.
+    """
+    outside = (values < -_ROUNDING) | (values > 1 + _ROUNDING)
+    attrs = {}
+    if outside.any():
+        worst = values[outside][np.argmax(np.abs(values[outside] - 0.5))]
+        attrs["out_of_range"] = (f"{int(outside.sum())} analytic value(s) of {what} outside [0, 1] (extreme "
+                                 f"{worst:.6g}), clipped to [0, 1]: the approximation fails there")
+    return np.clip(values, 0.0, 1.0), attrs
+
+
 def _metric_vars(spec: FigureSpec, flat: dict, shape):
     model = spec.model
     out = {}
@@ -75,8 +101,11 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
         metric = model.metrics[m]
         base = {"units": metric.units, "reference": metric.reference}
         if metric.analytic is not None:
-            out[m] = (spec.dims, flat[m].reshape(shape), {
-                **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic"})
+            values, flagged = flat[m].reshape(shape), {}
+            if metric.kind == "probability":
+                values, flagged = unit_interval(values, f"{spec.name} {m}")
+            out[m] = (spec.dims, values, {
+                **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic", **flagged})
         if metric.simulate is None:
             continue
         out[f"{m}_mc"] = (spec.dims, flat[f"{m}_mc"].reshape(shape), {

@@ -12,7 +12,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "kernel_modules", "task_hash"]
+__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "kernel_modules", "code_digest",
+           "task_hash"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -96,7 +97,12 @@ def kernel_modules(model_module: str) -> list[str]:
     own = _PACKAGE / "models" / model_module
     if own.is_dir():
         start += [f"models.{model_module}.{f.stem}" for f in own.glob("*.py") if f.stem != "__init__"]
-    todo, seen = [m for m in [*start, *_ENGINE] if _module_file(m)], set()
+    return _closure([*start, *_ENGINE])
+
+
+def _closure(start) -> list[str]:
+    """``start`` and every isac_core module it imports, transitively, except ``_NOT_KERNEL``."""
+    todo, seen = [m for m in start if _module_file(m)], set()
     while todo:
         name = todo.pop()
         if name in seen or name in _NOT_KERNEL:
@@ -116,6 +122,20 @@ def kernel_digest(model_module: str) -> str:
     """
     h = hashlib.sha256(model_module.encode())
     for name in kernel_modules(model_module):
+        h.update(name.encode())
+        h.update(_module_file(name).read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def code_digest(*modules: str) -> str:
+    """SHA-256 of the source of ``modules`` (e.g. ``"checks"``) and every module they import.
+
+    A parameter of the post-processing rules, so a change to the code that aggregates,
+    plots or checks re-runs that step (the sweeps follow :func:`kernel_digest`).
+    """
+    h = hashlib.sha256()
+    for name in _closure(modules):
         h.update(name.encode())
         h.update(_module_file(name).read_bytes())
     return h.hexdigest()

@@ -27,6 +27,14 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
+def _z(agreement):
+    """max |analytic - MC| / SE, and beyond the allowance where there is one."""
+    z = f"{agreement['max_z']:.2f}"
+    if agreement.get("approx_tolerance", 0.0) > 0:
+        z += f" ({agreement.get('max_z_beyond_allowance', 0.0):.2f} beyond the allowance)"
+    return z
+
+
 def _role(check):
     """'calibrated to' with the fitted parameter, for a number that holds by construction."""
     if check.get("role") != "calibrated to":
@@ -51,6 +59,11 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     out = [f'<h2 id="{_e(check["figure"])}">{_e(ds.attrs["title"])} '
            f'<span class="small">({_e(check["figure"])})</span> {_verdict(check["passed"])}</h2>']
     out.append(f'<img alt="{_e(check["figure"])}" src="data:image/png;base64,{img}">')
+    for warning in check.get("warnings", []):
+        out.append(f'<p class="recon"><b>Warning:</b> {_e(warning)}.</p>')
+    complete = check.get("completeness", {})
+    if complete and not complete.get("passed", True):
+        out.append(f'<p class="recon"><b>Incomplete dataset:</b> {_e(complete.get("note", ""))}.</p>')
     if ds.attrs.get("caption"):
         out.append(f"<p>{_e(ds.attrs['caption'])}</p>")
 
@@ -60,7 +73,7 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         p = f"{a['min_p_value']:.2g}" if "min_p_value" in a else "-"
         nan = f" ({a['n_nan']} NaN)" if a.get("n_nan") else ""
         out.append(f"<tr><td>{_e(a['metric'])}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}{nan}</td>"
-                   f"<td>{a['max_abs_diff']:.2e}</td><td>{a['max_z']:.2f}</td><td>{p}</td><td>{_e(a['tolerance'])}</td>"
+                   f"<td>{a['max_abs_diff']:.2e}</td><td>{_z(a)}</td><td>{p}</td><td>{_e(a['tolerance'])}</td>"
                    f"<td>{_verdict(a['passed'])}</td></tr>")
     out.append("</table>")
     if check["agreement"]:

@@ -176,7 +176,10 @@ def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
     -------
     dict
         ``n_markers``, ``n_nan``, ``max_abs_diff``, ``max_z`` (largest
-        ``|diff| / SE`` with the SE under the analytic value), ``z_tolerance``,
+        ``|diff| / SE`` with the SE under the analytic value: how many standard
+        errors apart the two are, allowance or not), ``max_z_beyond_allowance``
+        (largest ``max(|diff| - approx, 0) / SE``, the statistic tested against
+        ``z_tolerance`` when there is an allowance), ``z_tolerance``,
         ``min_p_value`` and ``p_value_threshold`` (probabilities),
         ``approx_tolerance`` and ``passed``.
     """
@@ -201,11 +204,13 @@ def agreement(analytic, mc, n_trials, *, kind="probability", mc_se=None, z=None,
         se = np.broadcast_to(np.asarray(mc_se, dtype=float), finite.shape)[finite]
     with np.errstate(divide="ignore", invalid="ignore"):
         zscore = np.where(excess == 0.0, 0.0, excess / se)
+        raw_z = np.where(diff == 0.0, 0.0, diff / se)
     out = {
         "n_markers": int(finite.size),
         "n_nan": n_nan,
         "max_abs_diff": float(diff.max()) if diff.size else 0.0,
-        "max_z": float(zscore.max()) if zscore.size else 0.0,
+        "max_z": float(raw_z.max()) if raw_z.size else 0.0,
+        "max_z_beyond_allowance": float(zscore.max()) if zscore.size else 0.0,
         "z_tolerance": float(z),
         "approx_tolerance": float(allow.max()) if allow.size else 0.0,
     }

@@ -95,3 +95,31 @@ def test_agreement_fails_on_a_shifted_monte_carlo(fig1):  # noqa: F811 - the fix
     shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.05)  # about 7 standard errors at 4000 trials
     verdict = check_figure(shifted, spec)
     assert not verdict["passed"] and not all(a["passed"] for a in verdict["agreement"])
+
+
+def test_a_per_curve_allowance_is_applied_to_its_curve_only(fig1):  # noqa: F811 - the fixture
+    spec, ds = fig1
+    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.04)  # about 5 standard errors
+    loose = {"p_exceed": {"allowance": 0.05, "why": "test"}}
+    tight = {"p_exceed": {"allowance": 0.05, "why": "test",
+                          "curves": [{"at": 2.0, "allowance": 0.0, "why": "this curve is exact"}]}}
+    by_curve = {a["curve"]: a for a in check_figure(shifted, _with(spec, checks=(), agreement=loose))["agreement"]}
+    assert all(a["passed"] for a in by_curve.values())
+    by_curve = {a["curve"]: a for a in check_figure(shifted, _with(spec, checks=(), agreement=tight))["agreement"]}
+    assert by_curve["scale = 1 m"]["passed"] and not by_curve["scale = 2 m"]["passed"]
+    assert "this curve is exact" in by_curve["scale = 2 m"]["why"]
+
+
+def test_a_per_curve_allowance_must_name_a_curve(monkeypatch, tmp_path):
+    from isac_core.config import ConfigError
+    from tests.unit.test_engine_extensions import BASE, _load
+
+    text = BASE.replace("    mc: {n_trials: 4000, batch_size: 1000}\n", """    mc: {n_trials: 4000, batch_size: 1000}
+    agreement:
+      p_exceed:
+        allowance: 0.01
+        why: test
+        curves: [{at: 3, allowance: 0, why: test}]
+""")
+    with pytest.raises(ConfigError, match=r"key 'agreement.p_exceed.curves.0.at': 3 is not a curve of the figure"):
+        _load(monkeypatch, tmp_path, text)

@@ -249,3 +249,52 @@ def test_editing_a_shared_module_changes_the_digest_of_its_users(shared_modules,
         assert changed >= users, f"editing {module}: {sorted(users - changed)} not re-run"
         if module == "localization":  # and no other model
             assert changed == {"meng_coop", "han_survey"}, changed
+
+
+# ----------------------------------------------------------------- physical ranges
+
+
+def test_a_probability_outside_the_unit_interval_is_clipped_and_recorded(tmp_path):
+    # Table II's Rician series (K = 10) overshoots 1 at dense networks and low thresholds
+    from isac_core.config import load_figure_file
+    from isac_core.io import chunk_dataset, figure_dataset
+    from isac_core.sweep import run_chunk
+
+    (tmp_path / "sun_blockage.yaml").write_text("""
+paper: sun_blockage
+model: sun_blockage
+title: range test
+figures:
+  fig1:
+    title: P_c at K = 10
+    metrics: [p_cov]
+    grid:
+      T: {values: [-20, -17.3, -10], units: dB}
+    fixed: {K: 10, lam: 3.0e-3 m^-2}
+    mc: {enabled: false}
+    plot:
+      x: {param: T, units: dB}
+      y: {metric: p_cov}
+""")
+    spec = load_figure_file(tmp_path / "sun_blockage.yaml", seed=1)["fig1"]
+    raw = run_chunk(chunk_task(spec, 0))["p_cov"]
+    assert raw.max() > 1.005  # what the kernel returns: the approximation's own value
+    ds = figure_dataset(spec, [chunk_dataset(run_chunk(chunk_task(spec, 0)), spec.name, 0)], {})
+    assert ds["p_cov"].values.max() == 1.0 and ds["p_cov"].values.min() >= 0.0
+    assert "2 analytic value(s) of sun_blockage/fig1 p_cov outside [0, 1]" in ds["p_cov"].attrs["out_of_range"]
+    verdict = checks.check_figure(ds, spec)
+    assert verdict["warnings"] == [ds["p_cov"].attrs["out_of_range"]]
+
+
+def test_rounding_is_clipped_without_a_warning():
+    values, flagged = io.unit_interval(np.array([-1e-15, 0.5, 1 + 1e-12]), "x")
+    assert flagged == {} and values.tolist() == [0.0, 0.5, 1.0]
+
+
+def test_an_allowance_does_not_hide_how_many_standard_errors_apart_the_values_are():
+    from isac_core import stats
+
+    res = stats.agreement(np.full(3, 0.5), np.full(3, 0.51), 10_000, approx=0.02)
+    assert res["passed"]
+    assert res["max_z"] == pytest.approx(0.01 / 0.005)  # binomial SE at p = 1/2 and 10^4 trials
+    assert res["max_z_beyond_allowance"] == 0.0

@@ -9,6 +9,7 @@ from pathlib import Path
 from isac_core import pipeline, verdicts, workers
 from isac_core.config import ConfigError, FigureSpec, load_experiment
 from isac_core.jobs import job
+from isac_core.provenance import code_digest
 from isac_core.sweep import chunk_task, probe_scheduler
 
 try:

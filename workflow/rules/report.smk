@@ -6,6 +6,8 @@ rule report:
         pngs=all_outputs("png"),
     output:
         REPORT,
+    params:
+        code=code_digest("pipeline", "report"),  # a change to the report's code re-runs it
     localrule: True
     resources:
         mem_mb=1000,

@@ -7,6 +7,8 @@ rule verdicts:
         report="results/report/index.html",
     output:
         "results/verdicts.json",
+    params:
+        code=code_digest("verdicts"),
     localrule: True
     log:
         "results/logs/verdicts/verdicts.log",
