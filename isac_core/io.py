@@ -102,7 +102,8 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
         base = {"units": metric.units, "reference": metric.reference}
         if metric.analytic is not None:
             values, flagged = flat[m].reshape(shape), {}
-            if metric.kind == "probability":
+            # a probability: its simulation counts successes (an analytic-only metric's kind says nothing)
+            if metric.kind == "probability" and metric.simulate is not None:
                 values, flagged = unit_interval(values, f"{spec.name} {m}")
             out[m] = (spec.dims, values, {
                 **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic", **flagged})

@@ -286,6 +286,18 @@ figures:
     assert verdict["warnings"] == [ds["p_cov"].attrs["out_of_range"]]
 
 
+def test_only_probabilities_are_clipped(tmp_path):
+    # sui_coop6g's a_ks (an analytic-only parameter of the Gamma approximation) is well above 1
+    from isac_core.config import load_figure_file
+    from isac_core.io import chunk_dataset, figure_dataset
+    from isac_core.sweep import run_chunk
+
+    spec = load_figure_file(ROOT / "config/figures/sui_coop6g.yaml", seed=1)["fig3_table_a"]
+    ds = figure_dataset(spec, [chunk_dataset(run_chunk(chunk_task(spec, i)), spec.name, i)
+                               for i in range(len(pipeline.paths(spec)["chunks"]))], {})
+    assert ds["a_ks"].values.max() > 1 and "out_of_range" not in ds["a_ks"].attrs
+
+
 def test_rounding_is_clipped_without_a_warning():
     values, flagged = io.unit_interval(np.array([-1e-15, 0.5, 1 + 1e-12]), "x")
     assert flagged == {} and values.tolist() == [0.0, 0.5, 1.0]
