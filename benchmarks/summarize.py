@@ -16,7 +16,7 @@ def workflow_rows(wf: dict) -> list[str]:
             "(CPU of the whole run − CPU inside the kernels) ≤ 25 % of the kernels' CPU; wall ≤ 1.3 × total",
             "CPU / cores; post-processing ≤ 10 % of the run: its jobs' CPU over cores × wall, and the wall time",
             "during which only post-processing runs (no sweep), which is what it adds to the run.",
-            "Last recorded run, from a clean clone"
+            f"Last recorded run, from a clean `results/` of commit {wf.get('commit', '?')}"
             + (f", with the commit before this engine ({wf['baseline']['commit'][:7]}) run just before it on the "
                "same machine:" if "baseline" in wf else ":"), "",
             "| | wall | total CPU | kernel CPU | overhead | wall / (CPU / cores) | post-processing (alone) "

@@ -137,6 +137,8 @@ def collect(wall: float, cpu_total: float, cores: int) -> dict:
         "post_processing_share": round(post / (cores * wall), 3) if wall else None,
         "post_processing_alone_s": round(post_alone, 1),
         "jobs": sum(r["jobs"] for r in per_rule.values()),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True).stdout.strip(),
         "per_rule": per_rule,
         "per_paper": per_paper,
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),

@@ -136,7 +136,7 @@ def _cmd_gallery(args):
     lines = ["| figure | verdict |", "|---|---|"]
     quoted = ["| figure | quantity | at | paper | ours (analytic) | Monte Carlo | role |",
               "|---|---|---|---|---|---|---|"]
-    images = []
+    images, calibrated = [], []
     for spec in _experiment(args):
         p = paths(spec, args.results)
         if not (p["png"].exists() and p["check"].exists()):
@@ -150,6 +150,10 @@ def _cmd_gallery(args):
         lines.append(f"| `{spec.name}` {spec.title} | {status} ({n_ok}/{n_all} checks) |")
         images.append(f'<img src="{target.as_posix()}" alt="{spec.name}" width="420">')
         for c in verdict["checks"]:
+            if c.get("role") == "calibrated to" and c["kind"] != "value":
+                calibrated.append(f"* `{spec.name}`: {c['kind']} check of {c['metric']} ({c.get('source', '')}): "
+                                  f"calibrated to ({c['calibrates']} fitted to it), "
+                                  f"{'holds' if c['passed'] else 'FAILS'}")
             if c["kind"] == "value" and c.get("source", "").startswith("paper"):
                 mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
                 role = (f"calibrated to ({c['calibrates']} fitted to it)" if c.get("role") == "calibrated to"
@@ -161,6 +165,8 @@ def _cmd_gallery(args):
                        *lines, "", "Numbers quoted in the papers, with ours beside them (\"calibrated to\": a",
                        "reconstructed parameter was fitted to the number, so it holds by construction;",
                        "\"predicted\": the model's own prediction):", "", *quoted, "",
+                       *(["Other quoted numbers a parameter was calibrated to (not predictions):", "", *calibrated, ""]
+                         if calibrated else []),
                        *images, "<!-- gallery:end -->"])
     readme = Path(args.readme)
     text = readme.read_text()
