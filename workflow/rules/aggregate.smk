@@ -5,7 +5,7 @@ rule aggregate_figure:
     output:
         directory("results/{paper}/{fig}/{fig}.zarr"),
     params:
-        code=code_digest("pipeline", "io"),  # a change to the step's code re-runs it
+        code=code_digest("io"),  # a change to the step's code re-runs it
         spec=aggregate_params,
     localrule: True
     resources:

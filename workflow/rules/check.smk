@@ -5,7 +5,7 @@ rule check_figure:
     output:
         "results/{paper}/{fig}/{fig}.check.json",
     params:
-        code=code_digest("pipeline", "checks"),  # a change to the step's code re-runs it
+        code=code_digest("checks"),  # a change to the step's code re-runs it
         spec=figure_params,
     localrule: True
     resources:

@@ -6,7 +6,7 @@ rule plot_figure:
         png="results/{paper}/{fig}/{fig}.png",
         pdf="results/{paper}/{fig}/{fig}.pdf",
     params:
-        code=code_digest("pipeline", "plotting"),  # a change to the step's code re-runs it
+        code=code_digest("plotting"),  # a change to the step's code re-runs it
         spec=figure_params,
     localrule: True
     resources:

@@ -7,7 +7,7 @@ rule report:
     output:
         REPORT,
     params:
-        code=code_digest("pipeline", "report"),  # a change to the report's code re-runs it
+        code=code_digest("report"),  # a change to the report's code re-runs it
     localrule: True
     resources:
         mem_mb=1000,
