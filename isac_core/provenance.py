@@ -120,11 +120,7 @@ def kernel_digest(model_module: str) -> str:
     re-runs the sweeps (and a stale chunk store is recognised as such). The modules
     are found by following imports (:func:`kernel_modules`), so none can be forgotten.
     """
-    h = hashlib.sha256(model_module.encode())
-    for name in kernel_modules(model_module):
-        h.update(name.encode())
-        h.update(_module_file(name).read_bytes())
-    return h.hexdigest()
+    return _source_digest(kernel_modules(model_module), salt=model_module)
 
 
 @functools.cache
@@ -137,8 +133,13 @@ def code_digest(*modules: str) -> str:
     of ``pipeline`` itself are not followed: each step imports its own module inside the
     function that runs it, so following them would tie every step to every other.
     """
-    h = hashlib.sha256()
-    for name in sorted({*_closure(modules), "pipeline"}):
+    return _source_digest(sorted({*_closure(modules), "pipeline"}))
+
+
+def _source_digest(names, salt: str = "") -> str:
+    """SHA-256 of the names and source bytes of the isac_core modules ``names``, in order."""
+    h = hashlib.sha256(salt.encode())
+    for name in names:
         h.update(name.encode())
         h.update(_module_file(name).read_bytes())
     return h.hexdigest()
