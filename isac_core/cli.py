@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -75,22 +76,31 @@ def _cmd_run(args):
 SNAKEFILE = Path(__file__).resolve().parent.parent / "Snakefile"
 
 
+class WorkflowUnavailable(RuntimeError):
+    """Snakemake cannot say what it would do (no workflow here, or it stopped)."""
+
+
 def workflow_plan(workdir, config) -> dict[str, tuple[str, str]]:
     """What ``snakemake`` would do in ``workdir``: output path -> (status, plan).
 
     Snakemake's own ``--summary``, so this agrees with ``snakemake -n`` (configuration edits,
     changed code, missing and stale outputs alike).
-    """
-    import subprocess
 
+    Raises
+    ------
+    WorkflowUnavailable
+        Without the repository's Snakefile, or when Snakemake stops (its last line quoted).
+    """
     if not SNAKEFILE.exists():
-        raise ConfigError(f"no workflow at {SNAKEFILE} (isac status needs the repository checkout)")
+        raise WorkflowUnavailable(f"no workflow at {SNAKEFILE}: isac status needs the repository checkout "
+                                  "(an editable install)")
     cmd = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE), "--directory", str(workdir), "--summary"]
     if Path(config).resolve() != (Path(workdir) / "config" / "config.yaml").resolve():
         cmd += ["--configfile", str(config)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise ConfigError(f"snakemake --summary failed in {workdir}:\n{proc.stderr.strip()[-2000:]}")
+        last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise WorkflowUnavailable(f"snakemake --summary stopped in {workdir}: {last}")
     plan = {}
     for line in proc.stdout.splitlines()[1:]:
         fields = line.split("\t")
@@ -201,7 +211,7 @@ def main(argv=None):
     except BrokenPipeError:  # the output was piped into a command that stopped reading (`| head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(0)
-    except (ConfigError, ConnectionError) as exc:  # a bad configuration, an unreachable Dask scheduler
+    except (ConfigError, ConnectionError, WorkflowUnavailable) as exc:  # bad config, no Dask scheduler, ...
         sys.exit(f"isac: {exc}")
 
 

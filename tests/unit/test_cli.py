@@ -37,3 +37,14 @@ def test_bad_config_exits_with_message(test_config, monkeypatch):
     with pytest.raises(SystemExit) as info:
         main(["validate"])
     assert "figure 'fig5', key 'grid.n'" in str(info.value.code)
+
+
+def test_status_without_the_workflow_says_so_in_one_line(test_config, monkeypatch, tmp_path):
+    from isac_core import cli
+
+    monkeypatch.chdir(test_config)
+    monkeypatch.setattr(cli, "SNAKEFILE", tmp_path / "no" / "Snakefile")
+    with pytest.raises(SystemExit) as info:
+        main(["status"])
+    message = str(info.value.code)
+    assert message.startswith("isac: no workflow at ") and "\n" not in message, message
