@@ -76,7 +76,8 @@ def unit_interval(values: np.ndarray, what: str) -> tuple[np.ndarray, dict]:
     """Clip an analytic probability into [0, 1]; record where it strayed by more than rounding.
 
     A series or quadrature approximation can leave [0, 1] (sun_blockage's Rician series of
-    Table II gives P_c = 1.0041 at K = 10); the clipped values are recorded, never silent.
+    Table II gives P_c = 1.0062 at K = 10, lambda = 3e-3 m^-2, T = -17.3 dB; docs/errata.md);
+    the clipped values are recorded, never silent.
 
     Returns
     -------

@@ -92,14 +92,14 @@ def test_agreement_fails_on_a_shifted_monte_carlo(fig1):  # noqa: F811 - the fix
     spec, ds = fig1
     spec = _with(spec, checks=())
     assert all(a["passed"] for a in check_figure(ds, spec)["agreement"])
-    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.05)  # about 7 standard errors at 4000 trials
+    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.05)  # >= 6.3 SE: SE <= sqrt(0.25 / 4000) = 0.0079
     verdict = check_figure(shifted, spec)
     assert not verdict["passed"] and not all(a["passed"] for a in verdict["agreement"])
 
 
 def test_a_per_curve_allowance_is_applied_to_its_curve_only(fig1):  # noqa: F811 - the fixture
     spec, ds = fig1
-    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.04)  # about 5 standard errors
+    shifted = ds.assign(p_exceed_mc=ds["p_exceed_mc"] + 0.04)  # >= 5 SE (SE <= 0.0079 at 4000 trials)
     loose = {"p_exceed": {"allowance": 0.05, "why": "test"}}
     tight = {"p_exceed": {"allowance": 0.05, "why": "test",
                           "curves": [{"at": 2.0, "allowance": 0.0, "why": "this curve is exact"}]}}

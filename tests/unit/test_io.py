@@ -67,3 +67,11 @@ def test_progress_is_logged(fig5, caplog):
     lines = [r.getMessage() for r in caplog.records if "MC points done" in r.getMessage()]
     assert lines, "no progress line"
     assert "elapsed" in lines[-1] and "est. remaining" in lines[-1] and "(100%)" in lines[-1]
+
+
+def test_progress_before_any_batch_says_the_time_left_is_unknown(caplog):
+    from isac_core.sweep import report_progress
+
+    with caplog.at_level(logging.INFO, logger="isac_core"):
+        report_progress("fig chunk 0000", 0.0, 288, 39.7)
+    assert caplog.records[-1].getMessage().endswith("est. remaining unknown until a batch is done")
