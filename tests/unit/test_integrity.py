@@ -310,3 +310,24 @@ def test_an_allowance_does_not_hide_how_many_standard_errors_apart_the_values_ar
     assert res["passed"]
     assert res["max_z"] == pytest.approx(0.01 / 0.005)  # binomial SE at p = 1/2 and 10^4 trials
     assert res["max_z_beyond_allowance"] == 0.0
+
+
+# ----------------------------------------------------------------- what the report says
+
+
+def test_the_report_labels_calibrated_numbers_and_shows_warnings_and_incomplete_datasets(fig3, tmp_path):
+    from isac_core.report import write_report
+
+    spec, paths = _copy(fig3, tmp_path)
+    pipeline.plot_figure(spec, paths["dataset"], paths["png"], paths["pdf"])
+    verdict = pipeline.check_figure(spec, paths["dataset"], paths["check"])
+    assert [c["role"] for c in verdict["checks"]] == ["calibrated to"]  # .test: 0.3245 calibrates F and zeta_s
+    html = write_report([(paths["dataset"], paths["check"], paths["png"])], tmp_path / "a.html").read_text()
+    assert "<b>calibrated to</b> this number (noise_factor F and zeta_s fitted to it)" in html
+    assert "Warning:" not in html and "Incomplete dataset:" not in html
+    verdict["warnings"] = ["2 analytic value(s) of x outside [0, 1]"]
+    verdict["completeness"] = {"passed": False, "note": "no agreement test"}
+    paths["check"].write_text(json.dumps(verdict))
+    html = write_report([(paths["dataset"], paths["check"], paths["png"])], tmp_path / "b.html").read_text()
+    assert "<b>Warning:</b> 2 analytic value(s) of x outside [0, 1]" in html
+    assert "<b>Incomplete dataset:</b> no agreement test" in html

@@ -139,3 +139,13 @@ def test_status_agrees_with_snakemake(run):
     # a missing intermediate (a chunk whose figure dataset is current) is not rebuilt: same as snakemake
     assert status["li_tradeoff/fig5"] == "pass, up to date, 1/2 chunks"
     assert planned_jobs(snakemake(run, "-n")) == {}
+
+
+def test_the_gallery_says_which_quoted_numbers_were_calibrated(run):
+    readme = run / "README.md"
+    readme.write_text("# x\n<!-- gallery:start -->\n<!-- gallery:end -->\n")
+    proc = subprocess.run([sys.executable, "-m", "isac_core.cli", "gallery", "--readme", str(readme),
+                           "--gallery", str(run / "gallery")], cwd=run, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in readme.read_text().splitlines() if line.startswith("| `li_tradeoff/fig3` | p_det"))
+    assert row.endswith("| calibrated to (noise_factor F and zeta_s fitted to it) |"), row
