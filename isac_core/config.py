@@ -785,6 +785,16 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         elif metric.analytic is None or metric.simulate is None:
             problems.append(f"{W('agreement.' + name)}: {name!r} is not both computed and simulated, "
                             "so it has no analytic vs Monte Carlo test")
+        elif "exact" in entry and (entry["exact"] not in fig["metrics"]
+                                   or getattr(model.metrics.get(entry["exact"]), "analytic", None) is None):
+            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is not an analytic metric "
+                            "of the figure")
+        elif "exact" in entry and model.metrics[entry["exact"]].units != metric.units:
+            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is in "
+                            f"{model.metrics[entry['exact']].units!r}, {name!r} in {metric.units!r}")
+        elif "exact" in entry and ("allowance" in entry or "relative" in entry or entry.get("curves")):
+            problems.append(f"{W('agreement.' + name + '.exact')}: a test against an exact evaluation takes no "
+                            "allowance")
         else:
             agreement[name] = dict(entry)
             if entry.get("curves"):

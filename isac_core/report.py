@@ -72,7 +72,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     for a in check["agreement"]:
         p = f"{a['min_p_value']:.2g}" if "min_p_value" in a else "-"
         nan = f" ({a['n_nan']} NaN)" if a.get("n_nan") else ""
-        out.append(f"<tr><td>{_e(a['metric'])}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}{nan}</td>"
+        against = a.get("analytic", a["metric"])
+        name = a["metric"] if against == a["metric"] else f"{a['metric']} (MC) vs {against}"
+        out.append(f"<tr><td>{_e(name)}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}{nan}</td>"
                    f"<td>{a['max_abs_diff']:.2e}</td><td>{_z(a)}</td><td>{p}</td><td>{_e(a['tolerance'])}</td>"
                    f"<td>{_verdict(a['passed'])}</td></tr>")
     out.append("</table>")

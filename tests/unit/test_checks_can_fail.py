@@ -123,3 +123,33 @@ def test_a_per_curve_allowance_must_name_a_curve(monkeypatch, tmp_path):
 """)
     with pytest.raises(ConfigError, match=r"key 'agreement.p_exceed.curves.0.at': 3 is not a curve of the figure"):
         _load(monkeypatch, tmp_path, text)
+
+
+def test_agreement_against_an_exact_evaluation_tests_the_named_metric(fig1):  # noqa: F811 - the fixture
+    # p_markov (the Markov bound) stands in for the named "exact" metric: the Monte Carlo of
+    # p_exceed is tested against its values, with no allowance, so the test fails ...
+    spec, ds = fig1
+    spec = _with(spec, checks=(), agreement={"p_exceed": {"exact": "p_markov", "why": "test"}})
+    verdict = check_figure(ds, spec)
+    assert not verdict["passed"]
+    assert {a["analytic"] for a in verdict["agreement"]} == {"p_markov"}
+    assert all(a["approx_tolerance"] == 0.0 for a in verdict["agreement"])
+    assert "p_markov, an exact numerical evaluation" in verdict["agreement"][0]["why"]
+    # ... and passes once the named metric holds the simulated quantity's true value
+    verdict = check_figure(ds.assign(p_markov=ds["p_exceed"]), spec)
+    assert verdict["passed"] and all(a["passed"] for a in verdict["agreement"])
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("{exact: p_exceed_sim, why: test}", "'p_exceed_sim' is not an analytic metric of the figure"),
+    ("{exact: nowhere, why: test}", "'nowhere' is not an analytic metric of the figure"),
+    ("{exact: p_markov, allowance: 0.01, why: test}", "a test against an exact evaluation takes no allowance"),
+])
+def test_an_exact_reference_must_be_an_analytic_metric_without_allowance(monkeypatch, tmp_path, entry, message):
+    from isac_core.config import ConfigError
+    from tests.unit.test_engine_extensions import BASE, _load
+
+    text = BASE.replace("    mc: {n_trials: 4000, batch_size: 1000}\n",
+                        f"    mc: {{n_trials: 4000, batch_size: 1000}}\n    agreement:\n      p_exceed: {entry}\n")
+    with pytest.raises(ConfigError, match=rf"key 'agreement.p_exceed.exact': {message}"):
+        _load(monkeypatch, tmp_path, text)

@@ -21,8 +21,11 @@ Tolerances
 * Fig. 4 peaks and ``R_c(L = 1)``: 3 decimals, tolerance 5e-4 (rounding).
 * Monte Carlo: ``|mean - value| <= z SE`` with the sample SE and
   ``z = bonferroni_z(k)`` (family-wise level 1 %) over the ``k`` markers of a test,
-  plus the stated model error (6 % for Theorem 2, 2 % for the r_L variant, exact
-  for ``L = 1``); ~2e4 draws per configuration.
+  plus the stated model error (6 % for Theorem 2, 2 % for the r_L variant, none
+  for ``rate_exact`` and for ``L = 1``); ~2e4 draws per configuration.
+* ``rate_exact``: the annulus mean against adaptive quadrature of its definition
+  to 1e-9 (both converged far beyond); halving the steps changes the rate by
+  less than 1e-8 nats.
 """
 
 from __future__ import annotations
@@ -374,6 +377,65 @@ def test_mc_matches_exact_single_bs_rate():
     for i, p in enumerate(ps):
         mean, se = _mc(20 + i, N_MC, 1, p, 1.0)
         assert abs(mean[0] - R.rate_theorem2(1, p, 1.0, M_T, ALPHA)) <= z * se[0]
+
+
+# --------------------------------------------------------------------------- exact evaluation
+
+
+@pytest.mark.parametrize("alpha", [3.0, 4.0])
+def test_annulus_mean_matches_its_definition(alpha):
+    # mean over d^2 uniform on (1, 1/w) of 1 - (1 + x d^-alpha)^-K
+    for x in (1e-3, 0.5, 7.0, 300.0):
+        for K in (1, 3):
+            for w in (0.9, 0.3, 0.01):
+                def f(t, x=x, K=K):
+                    return 1.0 - (1.0 + x * t ** (-alpha / 2.0)) ** -K
+
+                ref = quad(f, 1.0, 1.0 / w, epsabs=0.0, epsrel=1e-12, limit=400)[0] * w / (1.0 - w)
+                got = R._annulus_mean(np.array(x), K, alpha, np.array(w), np.array(w / (1.0 - w)))
+                assert got == pytest.approx(ref, rel=1e-9, abs=1e-12)
+
+
+def test_exact_rate_converged_and_equal_to_theorem2_at_l1():
+    L = np.array([2, 3, 5, 8, 12, 20, 20])
+    p = np.array([1.0, 0.002, 0.5, 0.5, 0.8, 0.5, 0.002])
+    k = np.array([1.0, 1.0, 0.9, 1.0, 0.980058, 0.0, 0.7])
+    for alpha in (3.0, 4.0):
+        base = R.rate_exact(L, p, k, M_T, alpha)
+        fine = R.rate_exact(L, p, k, M_T, alpha, step=R.STEP / 2, eta_step=R.ETA_STEP / 2)
+        assert np.all(np.isfinite(base))
+        np.testing.assert_allclose(base, fine, rtol=0.0, atol=1e-8)
+    ps = np.linspace(0.0, 1.0, 5)
+    np.testing.assert_array_equal(R.rate_exact(1, ps, 0.4, M_T, ALPHA), R.rate_theorem2(1, ps, 0.4, M_T, ALPHA))
+    assert np.all(R.rate_exact(np.arange(1, 6), 0.0, 0.8, M_T, ALPHA) == 0.0)
+
+
+@pytest.mark.parametrize("alpha", [3.0, 4.0])
+def test_mc_matches_exact_rate_with_no_allowance(alpha):
+    # 2 curves x 20 sizes at the statistical level alone; Theorem 2 (up to ~5 % off)
+    # fails the same test, so it can tell an approximation from the exact value.
+    n_markers = 2 * len(L_RANGE)
+    z = bonferroni_z(n_markers)
+    theorem2_misses = 0
+    for seed, (mu, p) in enumerate([(1.0, 0.2), (3.0, 0.8)]):
+        kap = kappa_comm(L_RANGE, mu, PSI)
+        s = R.rate_samples(np.random.default_rng(40 + seed), N_MC, L_RANGE, p, kap, M_T, alpha)
+        mean, se = s.mean(axis=0), s.std(axis=0, ddof=1) / np.sqrt(N_MC)
+        exact = R.rate_exact(L_RANGE, p, kap, M_T, alpha)
+        assert np.all(np.abs(exact - mean) <= z * se)
+        theorem2_misses += int(np.sum(np.abs(R.rate_theorem2(L_RANGE, p, kap, M_T, alpha) - mean) > z * se))
+    assert theorem2_misses >= n_markers // 4
+
+
+def test_exact_rate_input_validation():
+    with pytest.raises(ValueError, match="alpha"):
+        R.rate_exact(2, 0.5, 0.9, M_T, 2.0)
+    with pytest.raises(ValueError, match="L must"):
+        R.rate_exact(0, 0.5, 0.9, M_T, ALPHA)
+    with pytest.raises(ValueError, match="p_c"):
+        R.rate_exact(2, 1.5, 0.9, M_T, ALPHA)
+    with pytest.raises(ValueError, match="step"):
+        R.rate_exact(2, 0.5, 0.9, M_T, ALPHA, eta_step=0.0)
 
 
 def test_mc_zero_power_and_shapes():
