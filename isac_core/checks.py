@@ -102,13 +102,16 @@ def agreement(ds: xr.Dataset, spec: FigureSpec) -> list[dict]:
         else:
             basis = "the analytic result is exact for the simulated model, so no approximation allowance is added"
         for at, sub in _curves(ds, spec):
-            mk = sub["n_mc"].values > 0
+            # the metric's own trial counts where they were chosen per marker (mc.precision)
+            counts = sub[f"{metric}_mc_n" if f"{metric}_mc_n" in sub else "n_mc"].values
+            mk = counts > 0  # a marker without trials is a completeness failure, not a test
             if not mk.any():
                 continue
             analytic = sub[exact or metric].values[mk]
             curve = _curve_allowance(allowance, at)
             absolute = approx if curve is None else curve["allowance"]
-            res = stats.agreement(analytic, sub[f"{metric}_mc"].values[mk], sub["n_mc"].values[mk], kind=kind,
+            trials = counts[mk]
+            res = stats.agreement(analytic, sub[f"{metric}_mc"].values[mk], trials, kind=kind,
                                   approx=absolute + relative * np.abs(analytic),
                                   mc_se=sub[f"{metric}_mc_se"].values[mk], z=z, n_family=n_markers)
             res.update({
@@ -135,9 +138,23 @@ def completeness(ds: xr.Dataset, spec: FigureSpec, agree: list[dict]) -> dict:
     expected = mc_mask(spec, state_points(spec)).reshape(spec.shape)
     n_mc = ds["n_mc"].values
     trials = int(spec.n_trials) if spec.mc_enabled else 0
-    wrong_count = int(np.sum(expected & (n_mc != trials)) + np.sum(~expected & (n_mc != 0)))
     metrics = spec.model.metrics
     simulated = [m for m in spec.metrics if metrics[m].simulate is not None]
+    short = {}
+    if spec.precision and spec.mc_enabled:
+        # trials chosen per marker and metric: between one batch and the cap, none off the markers
+        counts = [ds[f"{m}_mc_n"].values if f"{m}_mc_n" in ds else np.zeros_like(n_mc) for m in simulated]
+        wrong_count = int(sum(np.sum(expected & ((c < 1) | (c > trials))) + np.sum(~expected & (c != 0))
+                              for c in counts))
+        for m, c in zip(simulated, counts, strict=True):
+            met = stats.precision_met(ds[f"{m}_mc"].values, ds[f"{m}_mc_se"].values,
+                                      absolute=spec.precision.get("absolute", 0.0),
+                                      relative=spec.precision.get("relative", 0.0))
+            k = int(np.sum(expected & (c == trials) & ~met))
+            if k:
+                short[m] = k
+    else:
+        wrong_count = int(np.sum(expected & (n_mc != trials)) + np.sum(~expected & (n_mc != 0)))
     nan = {m: int(np.sum(expected & np.isnan(ds[f"{m}_mc"].values))) for m in simulated}
     # a model may declare where its kernel has no estimate on purpose (an infinite mean, say)
     no_estimate = {m: k for m, k in nan.items() if k and not metrics[m].undefined_when}
@@ -147,10 +164,14 @@ def completeness(ds: xr.Dataset, spec: FigureSpec, agree: list[dict]) -> dict:
     needs_test = bool(expected.any() and tested)
     out = {"expected_markers": int(expected.sum()), "trials_per_marker": trials,
            "markers_with_other_trial_counts": wrong_count,
+           **({"precision": spec.precision, "markers_short_of_the_precision": short} if spec.precision else {}),
            "markers_without_estimate": no_estimate, "undefined_by_the_model": undefined,
            "agreement_tests": len(agree)}
     problems = []
-    if wrong_count:
+    if wrong_count and spec.precision:
+        problems.append(f"{wrong_count} marker(s) with no trials or more than the {trials}-trial cap, or trials "
+                        "off the markers")
+    elif wrong_count:
         problems.append(f"{wrong_count} point(s) where n_mc differs from the configured {trials} trials "
                         "(0 off the markers)")
     if no_estimate:
@@ -651,7 +672,10 @@ def check_figure(ds: xr.Dataset, spec: FigureSpec) -> dict:
         "title": spec.title,
         "passed": passed,
         # analytic probabilities clipped into [0, 1] (isac_core.io.unit_interval)
-        "warnings": [v.attrs["out_of_range"] for v in ds.data_vars.values() if "out_of_range" in v.attrs],
+        "warnings": [v.attrs["out_of_range"] for v in ds.data_vars.values() if "out_of_range" in v.attrs]
+        + [f"{k} marker(s) of {m}_mc reached the {spec.n_trials}-trial cap short of the precision "
+           f"({ds.attrs.get('mc_precision', '')}); their standard errors are larger"
+           for m, k in complete.get("markers_short_of_the_precision", {}).items()],
         "completeness": complete,
         "agreement": agree,
         "checks": checks,

@@ -268,6 +268,10 @@ class FigureSpec:
     chunk_size: int
     seed: int
     plot: dict = field(default_factory=dict)
+    #: Sequential allocation (``{"absolute": se, "relative": r}``): batches run in order until the
+    #: standard error at a marker is <= absolute + relative |estimate| or ``n_trials`` is reached.
+    #: Empty: every marker gets exactly ``n_trials``.
+    precision: dict = field(default_factory=dict)
     checks: tuple = ()
     agreement: dict = field(default_factory=dict)
     source: str = ""
@@ -311,6 +315,7 @@ class FigureSpec:
                 "at": {k: [float(v) for v in vals] for k, vals in self.mc_at.items()},
                 "n_trials": self.n_trials,
                 "batch_size": self.batch_size,
+                **({"precision": dict(self.precision)} if self.precision else {}),
             },
             "chunk_size": self.chunk_size,
             "seed": self.seed,
@@ -339,6 +344,7 @@ class FigureSpec:
             mc_at={k: np.asarray(v, float) for k, v in d["mc"]["at"].items()},
             n_trials=d["mc"]["n_trials"],
             batch_size=d["mc"]["batch_size"],
+            precision=dict(d["mc"].get("precision", {})),
             chunk_size=d["chunk_size"],
             seed=d["seed"],
             plot=d.get("plot", {}),
@@ -743,7 +749,14 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     if not problems and derived:
         problems.extend(_check_derived(axes, fixed, derived, params, W))
 
-    if "n_trials" in mc:
+    precision = {}
+    if "precision" in mc:
+        precision = {k: float(v) for k, v in mc["precision"].items() if k in ("absolute", "relative")}
+        n_trials = int(mc["precision"]["max_trials"])
+        if "n_trials" in mc or "target_se" in mc:
+            problems.append(f"{W('mc.precision')}: give either precision (trials chosen per marker) or "
+                            "n_trials / target_se (one count for every marker), not both")
+    elif "n_trials" in mc:
         n_trials = int(mc["n_trials"])
     else:
         n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
@@ -898,6 +911,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         mc_at=mc_at,
         n_trials=n_trials,
         batch_size=int(mc.get("batch_size", defaults["batch_size"])),
+        precision=precision,
         chunk_size=int(fig.get("chunk_size", defaults["chunk_size"])),
         seed=int(seed),
         plot=plot,

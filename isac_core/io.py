@@ -116,9 +116,20 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
         out[f"{m}_mc_se"] = (spec.dims, flat[f"{m}_mc_se"].reshape(shape), {
             "units": metric.units, "long_name": f"standard error of {m}_mc",
             "formula": _ESTIMATORS[metric.kind][1]})
+        if f"{m}_mc_n" in flat:
+            out[f"{m}_mc_n"] = (spec.dims, flat[f"{m}_mc_n"].reshape(shape), {
+                "units": "1", "long_name": f"Monte Carlo trials behind {m}_mc (chosen to reach the precision; "
+                                           "0: no marker)"})
     out["n_mc"] = (spec.dims, flat["n_mc"].reshape(shape), {
         "units": "1", "long_name": "Monte Carlo trials per marker (0: no marker)"})
     return out
+
+
+def _precision_attr(precision, cap):
+    parts = [f"{precision['absolute']:g}"] if precision.get("absolute") else []
+    if precision.get("relative"):
+        parts.append(f"{precision['relative']:g} |estimate|")
+    return f"standard error <= {' + '.join(parts)} per marker, at most {cap} trials"
 
 
 def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict) -> xr.Dataset:
@@ -142,6 +153,8 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
               for suffix in ("_mc", "_mc_se")]
     flat = {k: np.full(total, np.nan) for k in names}
     flat["n_mc"] = np.zeros(total, np.int64)
+    if spec.precision and spec.mc_enabled:  # trials chosen per marker and metric
+        flat.update({f"{m}_mc_n": np.zeros(total, np.int64) for m in spec.metrics if metrics[m].simulate is not None})
     seen = np.zeros(total, bool)
     for ds in chunks:
         idx = ds["point"].values
@@ -196,6 +209,7 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
         "derived_parameters": dict(spec.derived),
         "mc_trials_per_marker": int(spec.n_trials) if spec.mc_enabled else 0,
         "mc_batch_size": int(spec.batch_size),
+        **({"mc_precision": _precision_attr(spec.precision, spec.n_trials)} if spec.precision else {}),
         **provenance,
     }
     return xr.Dataset(_metric_vars(spec, flat, spec.shape), coords=coords, attrs=attrs)

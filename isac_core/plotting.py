@@ -209,7 +209,8 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     note = plot.get("note")
     footer = (f"isac-sweep {ds.attrs.get('isac_core_version', '?')} | commit "
               f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') is True else ''}"
-              f" | seed {ds.attrs.get('seed', '?')} | MC {ds.attrs.get('mc_trials_per_marker', 0)} trials/marker")
+              f" | seed {ds.attrs.get('seed', '?')} | MC {'<= ' if 'mc_precision' in ds.attrs else ''}"
+              f"{ds.attrs.get('mc_trials_per_marker', 0)} trials/marker")
     text = (note + "\n" if note else "") + footer
     fig.text(0.01, 0.005, text, fontsize=6, color="0.4", va="bottom")
     # keep the axes clear of the footer (constrained layout ignores figure text)

@@ -35,6 +35,8 @@ __all__ = [
     "moments",
     "combine",
     "estimate",
+    "stopping_standard_error",
+    "precision_met",
     "binomial_standard_error",
     "bonferroni_z",
     "median_interval",
@@ -95,6 +97,28 @@ def estimate(m: Moments, kind: str = "probability"):
     else:
         raise ValueError(f"unknown metric kind {kind!r}")
     return m.mean, np.sqrt(np.maximum(var, 0.0) / n)
+
+
+def stopping_standard_error(m: Moments, kind: str = "probability") -> np.ndarray:
+    """Standard error that a sequential stopping rule compares with its target.
+
+    For ``kind="probability"`` it is the Agresti--Coull one,
+    ``sqrt(p~ (1 - p~) / n)`` with ``p~ = (successes + 2) / (n + 4)``: unlike
+    ``sqrt(p (1 - p) / n)`` it is not 0 after a batch without a success, so a rare
+    event is never declared precise on no evidence. For ``kind="mean"`` it is the
+    sample standard error of :func:`estimate`.
+    """
+    if kind == "probability":
+        p = (m.mean * m.n + 2.0) / (m.n + 4.0)
+        return np.sqrt(p * (1.0 - p) / m.n)
+    return estimate(m, kind)[1]
+
+
+def precision_met(estimate_, se, *, absolute=0.0, relative=0.0) -> np.ndarray:
+    """Whether ``se <= absolute + relative |estimate|`` (NaN estimates never meet it)."""
+    target = absolute + relative * np.abs(np.asarray(estimate_, float))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(se, float) <= target
 
 
 def median_interval(samples, z: float = 1.959963984540054):

@@ -158,6 +158,7 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
         "mc_mask": mask.tolist(),
         "n_trials": int(spec.n_trials),
         "batch_size": int(spec.batch_size),
+        **({"precision": dict(spec.precision)} if spec.precision else {}),
         "seed": int(spec.seed),
         "kernel_digest": kernel_digest(MODEL_MODULES.get(spec.model_key, spec.model_key)),
     }
@@ -197,6 +198,56 @@ def _estimate(parts, kind):
     combined = stats.combine(parts)
     mean, se = stats.estimate(combined, kind)
     return mean, se, combined.n
+
+
+def _sequential_estimate(parts, kind, precision, *, final=False):
+    """Per member of a curve: the estimate at the first prefix of batches that meets ``precision``.
+
+    Member ``i`` uses batches ``0 .. b_i - 1``, ``b_i`` the first count after which its
+    stopping standard error (:func:`isac_core.stats.stopping_standard_error`) is at most
+    ``absolute + relative |estimate|``; ``b_i`` is therefore fixed by the member's own
+    draws, whatever other members or batches were computed.
+
+    Returns
+    -------
+    value, se, trials : ndarray
+        Estimate, its standard error and the trials used, per member (NaN / 0 where
+        no prefix of ``parts`` meets the precision yet).
+    shortfall : ndarray
+        ``(stopping SE / target)^2`` after all of ``parts`` for the undecided members
+        (how many times the trials so far they need), 0 for decided ones.
+
+    With ``final=True`` (``parts`` reach the trial cap) undecided members use every batch.
+    """
+    parts = list(parts)
+    absolute, relative = precision.get("absolute", 0.0), precision.get("relative", 0.0)
+    value = se = trials = None
+    for b in range(1, len(parts) + 1):
+        if kind == "median":
+            est, err, n = _estimate(parts[:b], kind)
+            stop_se = err
+        else:
+            combined = stats.combine(parts[:b])
+            est, err = stats.estimate(combined, kind)
+            n, stop_se = combined.n, stats.stopping_standard_error(combined, kind)
+        if value is None:
+            value, se = np.full(est.shape, np.nan), np.full(est.shape, np.nan)
+            trials = np.zeros(est.shape, np.int64)
+        met = (trials == 0) & stats.precision_met(est, stop_se, absolute=absolute, relative=relative)
+        shortfall_left = None
+        if final and b == len(parts):
+            target = absolute + relative * np.abs(est)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shortfall_left = np.where((trials == 0) & ~met, np.square(stop_se / target), 0.0)
+            met = trials == 0
+        value[met], se[met], trials[met] = est[met], err[met], n
+    if shortfall_left is not None:
+        shortfall = shortfall_left
+    else:
+        target = absolute + relative * np.abs(est)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shortfall = np.where(trials == 0, np.square(stop_se / target), 0.0)
+    return value, se, trials, np.nan_to_num(shortfall, nan=np.inf, posinf=np.inf)
 
 
 def _curves(model, metric, task, mask):
@@ -239,6 +290,36 @@ class _Graph:
     mc_points: int = 0
 
 
+def _curve_records(task: Mapping, model, mask: np.ndarray) -> list[tuple]:
+    """``(metric, members, scalars, shared, stream, token)`` of every Monte Carlo curve of the chunk."""
+    records = []
+    for metric in task["metrics"]:
+        if model.metrics[metric].simulate is None:
+            continue
+        for members, scalars, shared, stream in _curves(model, metric, task, mask):
+            token = tokenize(task["model"], metric, scalars, shared, task["seed"], stream)
+            records.append((metric, members, scalars, shared, stream, token))
+    return records
+
+
+def _add_batch(g: _Graph, task: Mapping, record: tuple, batch: int, size: int, weight: float) -> str:
+    """Add batch ``batch`` (``size`` trials) of one curve to ``g``; return its task name."""
+    metric, _, scalars, shared, stream, token = record
+    name = f"mc-{metric}-{token}-{batch}-{size}"
+    g.tasks[name] = dask.delayed(_mc_batch, pure=True)(
+        task["model"], metric, scalars, shared, task["seed"], stream, batch, size, dask_key_name=name)
+    g.weights[name] = weight
+    return name
+
+
+def _analytic_tasks(g: _Graph, task: Mapping, model, full: Mapping) -> None:
+    for metric in task["metrics"]:
+        if model.metrics[metric].analytic is not None:
+            name = f"analytic-{metric}-{tokenize(task['model'], metric, full)}"
+            g.tasks[name] = dask.delayed(_analytic, pure=True)(task["model"], metric, full, dask_key_name=name)
+            g.analytic[metric] = name
+
+
 def _graph(task: Mapping, model, full: Mapping, mask: np.ndarray) -> _Graph:
     """One analytic task per metric, one Monte Carlo task per (curve, batch).
 
@@ -246,25 +327,12 @@ def _graph(task: Mapping, model, full: Mapping, mask: np.ndarray) -> _Graph:
     result per name across all its clients, so names must differ whenever inputs differ.
     """
     g = _Graph()
+    _analytic_tasks(g, task, model, full)
     sizes = batch_sizes(task["n_trials"], task["batch_size"])
-    for metric in task["metrics"]:
-        if model.metrics[metric].analytic is not None:
-            name = f"analytic-{metric}-{tokenize(task['model'], metric, full)}"
-            g.tasks[name] = dask.delayed(_analytic, pure=True)(task["model"], metric, full, dask_key_name=name)
-            g.analytic[metric] = name
-        if model.metrics[metric].simulate is None:
-            continue
-        g.mc_points += int(mask.sum())
-        for members, scalars, shared, stream in _curves(model, metric, task, mask):
-            curve = tokenize(task["model"], metric, scalars, shared, task["seed"], stream)
-            names = []
-            for b, size in enumerate(sizes):
-                name = f"mc-{metric}-{curve}-{b}-{size}"
-                names.append(name)
-                g.tasks[name] = dask.delayed(_mc_batch, pure=True)(
-                    task["model"], metric, scalars, shared, task["seed"], stream, b, size, dask_key_name=name)
-                g.weights[name] = len(members) / len(sizes)
-            g.curves.append((metric, members, names))
+    for record in _curve_records(task, model, mask):
+        g.mc_points += len(record[1])
+        names = [_add_batch(g, task, record, b, size, len(record[1]) / len(sizes)) for b, size in enumerate(sizes)]
+        g.curves.append((record[0], record[1], names))
     return g
 
 
@@ -362,12 +430,73 @@ def _assemble(task, model, g: _Graph, results, n):
         if model.metrics[metric].simulate is not None:
             out[f"{metric}_mc"] = np.full(n, np.nan)
             out[f"{metric}_mc_se"] = np.full(n, np.nan)
+    precision = task.get("precision")
+    if precision:
+        for metric in {c[0] for c in g.curves}:
+            out[f"{metric}_mc_n"] = np.zeros(n, np.int64)
     for metric, members, names in g.curves:
-        value, se, n_trials = _estimate((results[nm] for nm in names), model.metrics[metric].kind)
+        kind = model.metrics[metric].kind
+        if precision:
+            # every member met the precision or its curve reached the n_trials cap
+            value, se, n_trials, _ = _sequential_estimate([results[nm] for nm in names], kind, precision,
+                                                          final=True)
+            out[f"{metric}_mc_n"][members] = n_trials
+            out["n_mc"][members] = np.maximum(out["n_mc"][members], n_trials)
+        else:
+            value, se, n_trials = _estimate((results[nm] for nm in names), kind)
+            out["n_mc"][members] = n_trials
         out[f"{metric}_mc"][members] = value
         out[f"{metric}_mc_se"][members] = se
-        out["n_mc"][members] = n_trials
     return out
+
+
+def _run_sequential(task, model, full, mask, label, compute):
+    """Monte Carlo with trials chosen per marker (``task["precision"]``), in rounds.
+
+    Every curve starts with one batch. After each round, a curve whose members do not
+    all meet the precision asks for as many more batches as its worst member's
+    shortfall suggests (at least one, at most the ``n_trials`` cap); the next round
+    computes them, in parallel across curves. Which batches a member finally uses is
+    decided batch by batch (:func:`_sequential_estimate`), so the rounds only set how
+    much is computed, never the numbers: they are bit-identical whatever the chunking,
+    worker count or scheduler.
+
+    Returns
+    -------
+    results : dict
+        Task name -> result, for the analytic tasks and every batch computed.
+    curves : list
+        ``(metric, members, batch task names)`` per curve.
+    """
+    sizes = batch_sizes(task["n_trials"], task["batch_size"])
+    records = _curve_records(task, model, mask)
+    names = [[] for _ in records]
+    wanted = [1] * len(records)
+    results: dict = {}
+    for round_ in range(1, len(sizes) + 1):
+        g = _Graph()
+        if round_ == 1:
+            _analytic_tasks(g, task, model, full)
+        for i, record in enumerate(records):
+            for b in range(len(names[i]), wanted[i]):
+                names[i].append(_add_batch(g, task, record, b, sizes[b], len(record[1])))
+                g.mc_points += len(record[1])
+        if not g.tasks:
+            break
+        results.update(compute(g))
+        short = 0
+        for i, (metric, *_rest) in enumerate(records):
+            parts = [results[n][0] for n in names[i]]
+            *_, shortfall = _sequential_estimate(parts, model.metrics[metric].kind, task["precision"])
+            done = len(names[i])
+            if np.any(shortfall > 0) and done < len(sizes):
+                more = int(np.ceil(done * (min(float(shortfall.max()), 1e6) - 1.0)))
+                wanted[i] = done + min(max(more, 1), len(sizes) - done)
+                short += 1
+        log.info("%s: round %d done; %d curve(s) still short of the precision", label, round_, short)
+        if not short:
+            break
+    return results, [(rec[0], rec[1], nm) for rec, nm in zip(records, names, strict=True)]
 
 
 def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", pool=None,
@@ -411,21 +540,44 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", po
     params = {k: v for k, v in points.items() if k != "point"}
     full = {**{k: (v if isinstance(v, str) else np.full(n, v, float)) for k, v in task["fixed"].items()},
             **params}
-    g = _graph(task, model, full, mask)
     label = f"{task['figure']} chunk {task['chunk']:04d}"
     n_batches = len(batch_sizes(task["n_trials"], task["batch_size"]))
-    log.info("%s: %d points, %d MC markers x %d metric(s), %d trials each in %d batch(es)",
-             label, n, int(mask.sum()), len(task["metrics"]), task["n_trials"], n_batches)
+    precision = task.get("precision")
+    if precision:
+        log.info("%s: %d points, %d MC markers x %d metric(s), standard error <= %s, at most %d trials "
+                 "in batches of %d", label, n, int(mask.sum()), len(task["metrics"]), _precision_text(precision),
+                 task["n_trials"], -(-task["n_trials"] // n_batches))
+    else:
+        log.info("%s: %d points, %d MC markers x %d metric(s), %d trials each in %d batch(es)",
+                 label, n, int(mask.sum()), len(task["metrics"]), task["n_trials"], n_batches)
+
+    def compute(g):
+        if address:
+            return _compute_distributed(g, label, address=address, timeout=connect_timeout,
+                                        progress_interval=progress_interval)
+        return _compute_local(g, label, threads=threads, scheduler=scheduler, pool=pool,
+                              progress_interval=progress_interval)
 
     t0 = time.perf_counter()
-    if address:
-        results = _compute_distributed(g, label, address=address, timeout=connect_timeout,
-                                       progress_interval=progress_interval)
+    if precision:
+        results, curves = _run_sequential(task, model, full, mask, label, compute)
+        g = _Graph(analytic={m: f"analytic-{m}-{tokenize(task['model'], m, full)}" for m in task["metrics"]
+                             if model.metrics[m].analytic is not None}, curves=curves)
     else:
-        results = _compute_local(g, label, threads=threads, scheduler=scheduler, pool=pool,
-                                 progress_interval=progress_interval)
+        g = _graph(task, model, full, mask)
+        results = compute(g)
     wall = time.perf_counter() - t0
-    report_progress(label, g.mc_points, g.mc_points, wall)
+    total = sum(len(members) for _, members, _ in g.curves)
+    report_progress(label, total, total, wall)
     if timing is not None:
         timing.update(wall_s=wall, kernel_cpu_s=sum(cpu for _, cpu in results.values()), tasks=len(results))
     return _assemble(task, model, g, {k: value for k, (value, _) in results.items()}, n)
+
+
+def _precision_text(precision):
+    parts = []
+    if precision.get("absolute"):
+        parts.append(f"{precision['absolute']:g}")
+    if precision.get("relative"):
+        parts.append(f"{precision['relative']:g} |estimate|")
+    return " + ".join(parts)
