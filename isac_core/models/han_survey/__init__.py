@@ -1,4 +1,4 @@
-"""Han et al., survey of cooperative ISAC networks: its localisation results (seed 003).
+"""Han et al., "Network-Level ISAC Design: State-of-the-Art, Challenges, and Opportunities": its localisation results.
 
 Only the localisation part of the survey is reproducible (docs/errata.md): the AoA, ToF
 (bistatic range) and hybrid Fisher information matrices of eqs. (12)-(18), the Table III
@@ -270,7 +270,7 @@ MODEL = Model(
     key="han_survey",
     title="Cooperative ISAC networks (survey): localisation scaling laws and antenna allocation; "
           "illustrative ASE-region surrogate",
-    reference="Han et al. (seed 003)",
+    reference="K. Han, K. Meng, X.-Y. Wang and C. Masouros, Network-Level ISAC Design (survey)",
     parameters=PARAMETERS,
     metrics=_metrics(),
     laws=LAWS,

@@ -1,4 +1,4 @@
-"""Meng & Masouros, cooperative sensing and communication for ISAC networks (seed 002).
+"""Meng & Masouros, cooperative sensing and communication for ISAC networks.
 
 K. Meng, C. Masouros, "Cooperative Sensing and Communication for ISAC Networks:
 Performance Analysis and Optimization".

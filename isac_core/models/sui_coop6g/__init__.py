@@ -1,4 +1,4 @@
-"""Sui et al., cooperative ISAC in 6G networks (seed 004).
+"""Sui et al., cooperative ISAC in 6G networks.
 
 D. Sui, C. Pan, H. Ren, J. Wan, L. Zhuo, J. Jin, Q. Wang, J. Wang, "Performance
 Analysis of Cooperative Integrated Sensing and Communications for 6G Networks".

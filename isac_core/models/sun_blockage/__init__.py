@@ -1,4 +1,4 @@
-"""Sun et al., ISAC coverage with building blockage (seed 001).
+"""Sun et al., "Performance Analysis of Integrated Sensing and Communication Networks with Blockage Effects".
 
 Base stations (BSs) form a PPP of density ``lam``; rectangular buildings (a Boolean
 scheme) block links, so a link of length ``r`` is line-of-sight (LoS) with probability
@@ -199,7 +199,7 @@ def _metrics():
 MODEL = Model(
     key="sun_blockage",
     title="Integrated sensing and communication coverage with building blockage",
-    reference="Sun et al. (seed 001)",
+    reference="Z. Sun, S. Yan, N. Jiang, J. Zhou and M. Peng, Performance Analysis of ISAC Networks with Blockage Effects",
     parameters=PARAMETERS,
     metrics=_metrics(),
     notes=(
