@@ -617,7 +617,7 @@ def _P(units, long_name, default=None, **kw):
 
 MODEL = Model(
     key="li_tradeoff",
-    title="Sensing-communication trade-off in a distributed ISAC network",
+    title="On the Performance Trade-off of Distributed Integrated Sensing and Communication Networks",
     reference=(
         "X. Li et al., On the Performance Trade-off of Distributed Integrated Sensing "
         "and Communication Networks (IEEE letter)"

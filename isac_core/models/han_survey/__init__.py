@@ -270,7 +270,8 @@ MODEL = Model(
     key="han_survey",
     title="Cooperative ISAC networks (survey): localisation scaling laws and antenna allocation; "
           "illustrative ASE-region surrogate",
-    reference="K. Han, K. Meng, X.-Y. Wang and C. Masouros, Network-Level ISAC Design (survey)",
+    reference="K. Han, K. Meng, X.-Y. Wang and C. Masouros, Network-Level ISAC Design: State-of-the-Art, "
+              "Challenges, and Opportunities (survey)",
     parameters=PARAMETERS,
     metrics=_metrics(),
     laws=LAWS,

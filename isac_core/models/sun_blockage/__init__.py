@@ -198,8 +198,8 @@ def _metrics():
 
 MODEL = Model(
     key="sun_blockage",
-    title="Integrated sensing and communication coverage with building blockage",
-    reference="Z. Sun, S. Yan, N. Jiang, J. Zhou and M. Peng, Performance Analysis of ISAC Networks with Blockage Effects",
+    title="Performance Analysis of Integrated Sensing and Communication Networks with Blockage Effects",
+    reference="Z. Sun, S. Yan, N. Jiang, J. Zhou and M. Peng",
     parameters=PARAMETERS,
     metrics=_metrics(),
     notes=(
