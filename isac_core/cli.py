@@ -2,9 +2,12 @@
 
 Examples
 --------
-``isac list``                         models and configured figures
+``isac list``                         models (parameters with meaning, unit, default) and figures
+``isac list meng_coop``               one model in detail
 ``isac validate``                     check config/ and exit (what Snakemake does first)
 ``isac run li_tradeoff/fig3``         compute, plot and check one figure in this process
+``isac run --all``                    every configured figure
+``isac report``                       the HTML report from results/, without Snakemake
 ``isac status``                       per figure: pass/FAIL, and what `snakemake` would re-run
 ``isac gallery``                      refresh the README's figure gallery from results/
 """
@@ -12,12 +15,14 @@ Examples
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from . import __version__
 from .config import ConfigError, load_experiment, read_config_file
 from .models import available_models, get_model
 from .sweep import chunk_count
@@ -33,14 +38,39 @@ def _experiment(args):
     return load_experiment(config, workdir=args.workdir, config_path=args.config)
 
 
+def did_you_mean(name: str, known) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or an empty string."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _describe_model(key: str) -> list[str]:
+    model = get_model(key)
+    lines = [f"  {key}: {model.title}", f"    reference: {model.reference}", "    parameters:"]
+    for name, p in model.parameters.items():
+        symbol = f" ({p.symbol})" if p.symbol and p.symbol != name else ""
+        unit = "" if p.units == "1" else f" [{p.units}]"
+        default = "none" if p.default is None else p.default if isinstance(p.default, str) else f"{p.default:g}"
+        lines.append(f"      {name}{symbol}{unit}: {p.long_name}; default {default}")
+    lines.append("    metrics:")
+    for name, m in model.metrics.items():
+        how = " + ".join(k for k, f in (("analytic", m.analytic), ("Monte Carlo", m.simulate)) if f is not None)
+        unit = "" if m.units == "1" else f" [{m.units}]"
+        lines.append(f"      {name}{unit}: {m.long_name} ({how})")
+    return lines
+
+
 def _cmd_list(args):
+    models = available_models()
+    if args.model:
+        if args.model not in models:
+            raise ConfigError([f"no model {args.model!r}{did_you_mean(args.model, models)}; models: "
+                               f"{', '.join(models)}"])
+        print("\n".join(_describe_model(args.model)))
+        return
     print("models:")
-    for key in available_models():
-        model = get_model(key)
-        print(f"  {key}: {model.title}")
-        print(f"    metrics: {', '.join(model.metrics)}")
-        params = ", ".join(f"{k} [{p.units}]" for k, p in model.parameters.items())
-        print(f"    parameters: {params}")
+    for key in models:
+        print("\n".join(_describe_model(key)))
     print("figures:")
     for spec in _experiment(args):
         n = 1
@@ -60,16 +90,41 @@ def _cmd_run(args):
     from . import logs
     from .pipeline import run_figure
 
-    logs.configure()
     specs = {s.name: s for s in _experiment(args)}
-    targets = args.figures or list(specs)
-    for name in targets:
-        if name not in specs:
-            sys.exit(f"isac: no configured figure {name!r}; configured: {', '.join(specs)}")
+    if not args.figures and not args.all:
+        raise ConfigError([f"name the figures to run (isac run li_tradeoff/fig3 ...) or run all {len(specs)} "
+                           "configured ones with --all; isac list shows them"])
+    targets = list(specs) if args.all else args.figures
+    unknown = [n for n in targets if n not in specs]
+    if unknown:
+        raise ConfigError([f"no configured figure {n!r}{did_you_mean(n, specs)}" for n in unknown]
+                          + [f"configured: {', '.join(specs)}"])
+    logs.configure()
     for name in targets:
         p = run_figure(specs[name], args.results, threads=args.threads, address=args.dask_address)
         verdict = json.loads(Path(p["check"]).read_text())
         print(f"{name}: {'pass' if verdict['passed'] else 'FAIL'} -> {p['png']}")
+
+
+def _cmd_report(args):
+    from .pipeline import paths, report
+
+    entries, missing = [], []
+    for spec in _experiment(args):
+        p = paths(spec, args.results)
+        if all(p[k].exists() for k in ("dataset", "check", "png")):
+            entries.append((p["dataset"], p["check"], p["png"]))
+        else:
+            missing.append(spec.name)
+    if missing and not args.partial:
+        raise ConfigError([f"no results in {args.results} for {', '.join(missing)}: run them first "
+                           "(isac run, or snakemake), or pass --partial to report the others"])
+    if not entries:
+        raise ConfigError([f"no figure has results in {args.results}"])
+    out = Path(args.results) / "report" / "index.html"
+    errata = Path(args.workdir) / "docs" / "errata.md"
+    report(entries, out, errata=errata if errata.exists() else None)
+    print(f"report: {len(entries)} figure(s) -> {out}")
 
 
 #: The workflow's entry point, next to the package in a checkout (an editable install).
@@ -140,6 +195,7 @@ def _cmd_gallery(args):
     import shutil
 
     from .pipeline import paths
+    from .report import quoted_numbers
 
     gallery = Path(args.gallery)
     gallery.mkdir(parents=True, exist_ok=True)
@@ -164,12 +220,9 @@ def _cmd_gallery(args):
                 calibrated.append(f"* `{spec.name}`: {c['kind']} check of {c['metric']} ({c.get('source', '')}): "
                                   f"calibrated to ({c['calibrates']} fitted to it), "
                                   f"{'holds' if c['passed'] else 'FAILS'}")
-            if c["kind"] == "value" and c.get("source", "").startswith("paper"):
-                mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
-                role = (f"calibrated to ({c['calibrates']} fitted to it)" if c.get("role") == "calibrated to"
-                        else "predicted")
-                quoted.append(f"| `{spec.name}` | {c['metric']} | {c['at']} | {c['expected']} | "
-                              f"{c['analytic']:.4f} | {mc} | {role} |")
+        for q in quoted_numbers(verdict):
+            quoted.append(f"| `{spec.name}` | {q['metric']} | {q['at']} | {q['paper']} | "
+                          f"{q['analytic']:.4f} | {q['mc']} | {q['role']} |")
     block = "\n".join(["<!-- gallery:start -->",
                        "Generated by `isac gallery` from `results/` (do not edit by hand).", "",
                        *lines, "", "Numbers quoted in the papers, with ours beside them (\"calibrated to\": a",
@@ -185,27 +238,51 @@ def _cmd_gallery(args):
     print(f"gallery: {len(images)} figure(s) -> {gallery}, {readme}")
 
 
+def _subcommand(sub, common, name, summary, example, func):
+    parser = sub.add_parser(name, parents=[common], help=summary, description=summary[:1].upper() + summary[1:] + ".",
+                            epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="isac", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default="config/config.yaml", help="experiment config (default: %(default)s)")
-    parser.add_argument("--workdir", default=".", help="folder figures_dir is relative to (default: %(default)s)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="models and configured figures").set_defaults(func=_cmd_list)
-    sub.add_parser("validate", help="validate the configuration").set_defaults(func=_cmd_validate)
-    run = sub.add_parser("run", help="compute, plot and check figures in this process")
-    run.add_argument("figures", nargs="*", help="paper/fig keys (default: all configured)")
+    # --config / --workdir are accepted before or after the subcommand
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS,
+                        help="experiment config (default: config/config.yaml)")
+    common.add_argument("--workdir", default=argparse.SUPPRESS,
+                        help="folder figures_dir and results are relative to (default: .)")
+    parser = argparse.ArgumentParser(prog="isac", description=__doc__.split("\n\n")[0], parents=[common],
+                                     epilog="examples:\n" + __doc__.split("--------\n")[1].replace("``", ""),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"isac-sweep {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = _subcommand(sub, common, "list", "models (parameters with meaning, unit and default) and figures",
+                          "isac list meng_coop", _cmd_list)
+    listing.add_argument("model", nargs="?", help="show only this model")
+    _subcommand(sub, common, "validate", "validate the configuration and exit", "isac validate --config my.yaml",
+                _cmd_validate)
+    run = _subcommand(sub, common, "run", "compute, plot and check figures in this process (no Snakemake)",
+                      "isac run li_tradeoff/fig3 meng_coop/fig4 --threads 2", _cmd_run)
+    run.add_argument("figures", nargs="*", help="paper/fig keys (isac list shows them)")
+    run.add_argument("--all", action="store_true", help="every configured figure")
     run.add_argument("--results", default="results", help="output folder (default: %(default)s)")
     run.add_argument("--threads", type=int, default=1, help="Dask threads (default: %(default)s)")
     run.add_argument("--dask-address", default=None, help="existing dask.distributed scheduler")
-    run.set_defaults(func=_cmd_run)
-    status = sub.add_parser("status", help="per figure: its verdict and what snakemake would re-run")
-    status.set_defaults(func=_cmd_status)
-    gallery = sub.add_parser("gallery", help="refresh docs/gallery and the README gallery from results")
+    rep = _subcommand(sub, common, "report", "build the HTML report from results (no Snakemake)",
+                      "isac report --results results", _cmd_report)
+    rep.add_argument("--results", default="results", help="results folder (default: %(default)s)")
+    rep.add_argument("--partial", action="store_true", help="report the figures that have results, skip the rest")
+    _subcommand(sub, common, "status", "per figure: its verdict and what snakemake would re-run", "isac status",
+                _cmd_status)
+    gallery = _subcommand(sub, common, "gallery", "refresh docs/gallery and the README gallery from results",
+                          "isac gallery", _cmd_gallery)
     gallery.add_argument("--results", default="results")
     gallery.add_argument("--gallery", default="docs/gallery")
     gallery.add_argument("--readme", default="README.md")
-    gallery.set_defaults(func=_cmd_gallery)
     args = parser.parse_args(argv)
+    args.config = getattr(args, "config", "config/config.yaml")
+    args.workdir = getattr(args, "workdir", ".")
     try:
         args.func(args)
     except BrokenPipeError:  # the output was piped into a command that stopped reading (`| head`)

@@ -22,6 +22,8 @@ import dataclasses
 import functools
 import hashlib
 import json
+import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,8 @@ __all__ = [
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "workflow" / "schemas"
 
 _REL_TOL = 1e-12  # values closer than this (relative) are the same grid value
+
+log = logging.getLogger("isac_core.config")
 
 
 class ConfigError(ValueError):
@@ -175,7 +179,7 @@ def snap_to(values, grid):
     return out
 
 
-def parse_axis(spec, param):
+def parse_axis(spec, param, where=None):
     """Canonical values of a grid axis spec (one piece or a list of pieces).
 
     Raises
@@ -188,6 +192,9 @@ def parse_axis(spec, param):
     display = None
     for i, piece in enumerate(pieces):
         prefix = f"[{i}]" if isinstance(spec, list) else ""
+        if "units" not in piece and param.units != "1" and not param.categorical and where is not None:
+            log.warning("%s%s: the values have no unit, so they are read in %s (%s's canonical unit); add "
+                        "'units: %s' to say so", where, prefix, param.units, param.long_name, param.units)
         unit = piece.get("units", param.units)
         display = display or unit
         try:
@@ -489,6 +496,8 @@ def _schema_problems(data, schema, path, figure_of):
         message = err.message
         if "propertyNames" in err.relative_schema_path and err.schema.get("description"):
             message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
+        if err.validator == "pattern" and err.schema.get("description"):  # a naming rule, not a raw regex
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
         if err.validator == "oneOf" and err.schema.get("description"):
             # jsonschema's "is valid under each of" / "not valid under any" lists whole schemas
             message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
@@ -611,7 +620,24 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
     return specs
 
 
+def _bare_number(value) -> bool:
+    """A number written without a unit (``10``, ``"10"``)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value))
+
+
+def warn_bare_number(value, param, where) -> None:
+    """Warn that a dimensional parameter was given as a bare number (read in its canonical unit)."""
+    if param.units != "1" and not param.categorical and _bare_number(value) and float(value) != 0.0:
+        log.warning("%s: %s has no unit, so it is read as %s %s (%s's canonical unit); write the unit, "
+                    "e.g. '%s %s', to say so", where, value, value, param.units, param.long_name, value, param.units)
+
+
 def _quantity(value, param, where, problems):
+    warn_bare_number(value, param, where)
     if param.categorical:
         if value not in param.choices:
             problems.append(f"{where}: {value!r} is not one of {list(param.choices)}")
@@ -680,7 +706,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             problems.append(f"{W('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
             continue
         try:
-            values, display = parse_axis(axis_spec, p)
+            values, display = parse_axis(axis_spec, p, W(f"grid.{name}"))
         except AxisError as exc:
             problems.append(f"{W(f'grid.{name}{exc.subkey}')}: {exc}")
             continue
@@ -730,7 +756,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             problems.append(f"{W('mc.at.' + name)}: {name!r} is not a grid dimension; dims: {', '.join(fig['grid'])}")
             continue
         try:
-            values, _ = parse_axis(axis_spec, params[name])
+            values, _ = parse_axis(axis_spec, params[name], W(f"mc.at.{name}"))
         except AxisError as exc:
             problems.append(f"{W(f'mc.at.{name}{exc.subkey}')}: {exc}")
             continue

@@ -105,13 +105,14 @@ class Parameter:
             return None if value in self.choices else f"must be one of {list(self.choices)}"
         if not np.isfinite(value):
             return "must be finite"
+        unit = "" if self.units == "1" else f" {self.units}"
         if self.minimum is not None:
             if self.exclusive_minimum and value <= self.minimum:
-                return f"must be > {self.minimum:g} {self.units}"
+                return f"must be > {self.minimum:g}{unit}"
             if value < self.minimum:
-                return f"must be >= {self.minimum:g} {self.units}"
+                return f"must be >= {self.minimum:g}{unit}"
         if self.maximum is not None and value > self.maximum:
-            return f"must be <= {self.maximum:g} {self.units}"
+            return f"must be <= {self.maximum:g}{unit}"
         if self.integer and value != round(value):
             return "must be a whole number"
         return None

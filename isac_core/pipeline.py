@@ -97,11 +97,11 @@ def check_figure(spec: FigureSpec, dataset: str | Path, out: str | Path) -> dict
     return verdict
 
 
-def report(entries, out: str | Path) -> Path:
-    """Write the HTML report from ``(dataset, check.json, png)`` triples."""
+def report(entries, out: str | Path, *, errata: str | Path | None = None) -> Path:
+    """Write the HTML report from ``(dataset, check.json, png)`` triples (with the errata, if given)."""
     from .report import write_report
 
-    return write_report(entries, out)
+    return write_report(entries, out, errata=errata)
 
 
 def run_figure(spec: FigureSpec, results: str | Path = "results", *, threads: int = 1,

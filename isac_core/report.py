@@ -1,9 +1,15 @@
-"""A self-contained HTML report: every figure, its verdicts, parameters and provenance."""
+"""A self-contained HTML report: every figure, its verdicts, parameters and provenance.
+
+One file with nothing to fetch: the figures are embedded as palette PNGs (a third of the
+size of the plotted PNG files), the errata as text. The page reads on any width from a
+phone to a wide monitor: images scale down, wide tables scroll inside their own box.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 from pathlib import Path
 
@@ -11,15 +17,21 @@ import xarray as xr
 
 from .units import format_quantity
 
-__all__ = ["write_report"]
+__all__ = ["write_report", "quoted_numbers"]
 
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+*{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 .8em;color:#222;
+line-height:1.4;overflow-wrap:break-word}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-top:1em}h3{font-size:1.05em}
+h2.paper{border-bottom:3px solid #456;font-size:1.35em}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
 td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}.pass{color:#060;font-weight:600}.fail{color:#b00;font-weight:600}
-.recon{color:#a60}img{max-width:640px;border:1px solid #eee}.small{font-size:.8em;color:#555}
+.recon{color:#a60}img{max-width:100%;height:auto;border:1px solid #eee}.small{font-size:.8em;color:#555}
+nav ul{padding-left:1.2em}nav li{margin:.15em 0}.top{font-size:.8em;float:right;font-weight:normal}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8em;background:#fafafa;padding:.6em}
 """
 
 
@@ -55,10 +67,11 @@ def _fmt(x, digits=6):
 
 
 def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
-    img = base64.b64encode(png.read_bytes()).decode()
+    img = base64.b64encode(_palette_png(png)).decode()
     out = [f'<h2 id="{_e(check["figure"])}">{_e(ds.attrs["title"])} '
-           f'<span class="small">({_e(check["figure"])})</span> {_verdict(check["passed"])}</h2>']
-    out.append(f'<img alt="{_e(check["figure"])}" src="data:image/png;base64,{img}">')
+           f'<span class="small">({_e(check["figure"])})</span> {_verdict(check["passed"])}'
+           '<a class="top" href="#top">back to top</a></h2>']
+    out.append(f'<img alt="{_e(check["figure"])}: {_e(ds.attrs["title"])}" src="data:image/png;base64,{img}">')
     for warning in check.get("warnings", []):
         out.append(f'<p class="recon"><b>Warning:</b> {_e(warning)}.</p>')
     complete = check.get("completeness", {})
@@ -67,8 +80,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     if ds.attrs.get("caption"):
         out.append(f"<p>{_e(ds.attrs['caption'])}</p>")
 
-    out.append("<h3>Analytic vs Monte Carlo</h3><table><tr><th>metric</th><th>curve</th><th>markers</th>"
-               "<th>max |Δ|</th><th>max |Δ|/SE</th><th>min p-value</th><th>tolerance</th><th>verdict</th></tr>")
+    out.append('<h3>Analytic vs Monte Carlo</h3><div class="scroll"><table><tr><th>metric</th><th>curve</th>'
+               "<th>markers</th><th>max |Δ|</th><th>max |Δ|/SE</th><th>min p-value</th><th>tolerance</th>"
+               "<th>verdict</th></tr>")
     for a in check["agreement"]:
         p = f"{a['min_p_value']:.2g}" if "min_p_value" in a else "-"
         nan = f" ({a['n_nan']} NaN)" if a.get("n_nan") else ""
@@ -77,12 +91,13 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         out.append(f"<tr><td>{_e(name)}</td><td>{_e(a['curve'])}</td><td>{a['n_markers']}{nan}</td>"
                    f"<td>{a['max_abs_diff']:.2e}</td><td>{_z(a)}</td><td>{p}</td><td>{_e(a['tolerance'])}</td>"
                    f"<td>{_verdict(a['passed'])}</td></tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     if check["agreement"]:
         out.append(f'<p class="small">Why this tolerance: {_e(check["agreement"][0]["why"])}.</p>')
 
     if check["checks"]:
-        out.append("<h3>Checks against the paper and the reproduction notes</h3><table><tr><th>kind</th>"
+        out.append("<h3>Checks against the paper and the reproduction notes</h3><div class=\"scroll\"><table>"
+                   "<tr><th>kind</th>"
                    "<th>metric</th><th>where</th><th>expected</th><th>ours (analytic)</th><th>Monte Carlo</th>"
                    "<th>tolerance</th><th>source</th><th>verdict</th></tr>")
         for c in check["checks"]:
@@ -176,9 +191,10 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
             out.append(f"<tr><td>{_e(c['kind'])}</td><td>{_e(c['metric'])}</td><td>{_e(c['at'])}</td>"
                        f"<td>{_e(expected)}</td><td>{ours}</td><td>{mc}</td><td>{_e(tol)}</td>"
                        f"<td>{_e(c.get('source', ''))}{_role(c)}</td><td>{_verdict(c['passed'])}</td></tr>")
-        out.append("</table>")
+        out.append("</table></div>")
 
-    out.append("<h3>Parameters</h3><table><tr><th>parameter</th><th>value</th><th>meaning</th><th>source</th></tr>")
+    out.append('<h3>Parameters</h3><div class="scroll"><table><tr><th>parameter</th><th>value</th><th>meaning</th>'
+               "<th>source</th></tr>")
     for name in ds.dims:
         a = ds[name]
         unit = a.attrs.get("display_units", a.attrs["units"])
@@ -195,60 +211,139 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         cls = ' class="recon"' if "reconstruct" in source.lower() or "not stated" in source.lower() else ""
         out.append(f"<tr><td>{_e(name)}</td><td>{_e(p['text'])}</td><td>{_e(p['long_name'])}</td>"
                    f"<td{cls}>{_e(source)}</td></tr>")
-    out.append("</table>")
+    out.append("</table></div>")
 
     prov = {k: ds.attrs.get(k) for k in ("isac_core_version", "git_commit", "git_dirty", "config_hash",
                                             "config_source", "seed", "mc_trials_per_marker", "created")}
-    out.append("<h3>Provenance</h3><table>" + "".join(
+    out.append("<h3>Provenance</h3><div class=\"scroll\"><table>" + "".join(
         f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in prov.items()))
     libs = ", ".join(f"{k} {v}" for k, v in ds.attrs.get("library_versions", {}).items())
-    out.append(f"<tr><th>libraries</th><td>{_e(libs)}</td></tr></table>")
+    out.append(f"<tr><th>libraries</th><td>{_e(libs)}</td></tr></table></div>")
     return "\n".join(out)
+
+
+def _palette_png(png: Path) -> bytes:
+    """The figure as an adaptive 256-colour PNG (lines and text keep their look at a third of the bytes)."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    small.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def quoted_numbers(check: dict) -> list[dict]:
+    """The paper's quoted numbers among a figure's value checks, with ours and their role.
+
+    Each entry: ``metric``, ``at``, ``paper`` (the quoted value), ``analytic``, ``mc`` (text),
+    ``role`` ("predicted" or "calibrated to (... fitted to it)") and ``passed``.
+    """
+    out = []
+    for c in check["checks"]:
+        if c["kind"] != "value" or not c.get("source", "").startswith("paper"):
+            continue
+        role = (f"calibrated to ({c['calibrates']} fitted to it)" if c.get("role") == "calibrated to"
+                else "predicted")
+        out.append({"metric": c["metric"], "at": c["at"], "paper": c["expected"], "analytic": c["analytic"],
+                    "mc": f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-", "role": role,
+                    "passed": c["passed"]})
+    return out
+
+
+def _quoted_section(figures) -> str:
+    rows = []
+    for _, check, _ in figures:
+        for q in quoted_numbers(check):
+            rows.append(f'<tr><td><a href="#{_e(check["figure"])}">{_e(check["figure"])}</a></td>'
+                        f"<td>{_e(q['metric'])}</td><td>{_e(q['at'])}</td><td>{_e(q['paper'])}</td>"
+                        f"<td>{q['analytic']:.4f}</td><td>{_e(q['mc'])}</td><td>{_e(q['role'])}</td>"
+                        f"<td>{_verdict(q['passed'])}</td></tr>")
+    if not rows:
+        return ""
+    return ('<h2 id="quoted">Numbers quoted in the papers, with ours</h2><p>"calibrated to": a reconstructed '
+            "parameter was fitted to the number, so it holds by construction; \"predicted\": the model's own "
+            'prediction.</p><div class="scroll"><table><tr><th>figure</th><th>quantity</th><th>at</th>'
+            "<th>paper</th><th>ours (analytic)</th><th>Monte Carlo</th><th>role</th><th>verdict</th></tr>"
+            + "".join(rows) + "</table></div>")
 
 
 def _inventory_section(inventories) -> str:
     """Per paper, every figure and table with its verdict (from the figure file's ``inventory``)."""
     out = []
     for paper, (title, items) in inventories.items():
-        out.append(f"<h2>What {_e(paper)} allows: every figure and table</h2><p>{_e(title)}</p><table>"
+        out.append(f'<h2 id="inventory-{_e(paper)}">What {_e(paper)} allows: every figure and table'
+                   f'<a class="top" href="#top">back to top</a></h2><p>{_e(title)}</p><div class="scroll"><table>'
                    "<tr><th>item</th><th>verdict</th><th>figure here</th><th>reason</th></tr>")
         for i in items:
             link = f'<a href="#{_e(paper)}/{_e(i["figure"])}">{_e(i["figure"])}</a>' if i.get("figure") else "-"
             out.append(f"<tr><td>{_e(i['item'])}</td><td>{_e(i['verdict'])}</td><td>{link}</td>"
                        f"<td>{_e(i['reason'])}</td></tr>")
-        out.append("</table>")
+        out.append("</table></div>")
     return "".join(out)
 
 
-def write_report(entries, path: str | Path) -> Path:
-    """Write ``index.html`` from ``(dataset path, check.json path, png path)`` triples."""
+def _citation(ds) -> str:
+    title, authors = ds.attrs.get("paper_title", ""), ds.attrs.get("paper_reference", "")
+    return f"<i>{_e(title)}</i>" + (f", {_e(authors)}" if authors else "")
+
+
+def _contents(papers) -> str:
+    """Table of contents: per paper its citation and every figure with its verdict."""
+    out = ["<nav><h2>Contents</h2><ul>"]
+    for paper, figures in papers.items():
+        n_ok = sum(check["passed"] for _, check, _ in figures)
+        out.append(f'<li><a href="#paper-{_e(paper)}">{_e(paper)}</a>: {_citation(figures[0][0])} '
+                   f'<span class="small">({n_ok} of {len(figures)} figures pass)</span><ul>')
+        for ds, check, _ in figures:
+            out.append(f'<li><a href="#{_e(check["figure"])}">{_e(check["figure"])}</a> {_e(ds.attrs["title"])} '
+                       f"{_verdict(check['passed'])}</li>")
+        out.append("</ul></li>")
+    out.append('<li><a href="#quoted">Numbers quoted in the papers, with ours</a></li>'
+               '<li><a href="#errata">Errata: corrections and reconstructed parameters</a></li></ul></nav>')
+    return "".join(out)
+
+
+def write_report(entries, path: str | Path, *, errata: str | Path | None = None) -> Path:
+    """Write ``index.html`` from ``(dataset path, check.json path, png path)`` triples.
+
+    Figures are grouped by paper under the paper's title and authors; ``errata``
+    (``docs/errata.md``) is included as text when given.
+    """
     from .io import open_dataset
     from .models import get_model
 
-    sections, rows, inventories = [], [], {}
-    n_pass = 0
+    papers: dict[str, list] = {}
+    inventories = {}
     for ds_path, check_path, png_path in entries:
         ds = open_dataset(ds_path)
         if ds.attrs.get("paper_inventory"):
             inventories.setdefault(ds.attrs["paper"], (ds.attrs.get("paper_title", ""), ds.attrs["paper_inventory"]))
         check = json.loads(Path(check_path).read_text())
-        model = get_model(ds.attrs["model"])
-        sections.append(_figure_section(ds, check, Path(png_path), model))
-        n_pass += check["passed"]
-        n_checks = len(check["checks"]) + len(check["agreement"])
-        n_ok = sum(c["passed"] for c in check["checks"]) + sum(a["passed"] for a in check["agreement"])
-        rows.append(f'<tr><td><a href="#{_e(check["figure"])}">{_e(check["figure"])}</a></td>'
-                    f"<td>{_e(ds.attrs['title'])}</td><td>{n_ok}/{n_checks}</td><td>{_verdict(check['passed'])}</td></tr>")
+        papers.setdefault(ds.attrs["paper"], []).append((ds, check, Path(png_path)))
+    figures = [f for group in papers.values() for f in group]
+    n_pass = sum(check["passed"] for _, check, _ in figures)
+    sections = []
+    for paper, group in papers.items():
+        sections.append(f'<h2 class="paper" id="paper-{_e(paper)}">{_citation(group[0][0])} '
+                        f'<span class="small">({_e(paper)})</span><a class="top" href="#top">back to top</a></h2>')
+        sections += [_figure_section(ds, check, png, get_model(ds.attrs["model"])) for ds, check, png in group]
+    errata_html = ""
+    if errata is not None and Path(errata).exists():
+        errata_html = ('<h2 id="errata">Errata: corrections and reconstructed parameters'
+                       '<a class="top" href="#top">back to top</a></h2><details><summary>docs/errata.md '
+                       f"(click to show)</summary><pre>{_e(Path(errata).read_text())}</pre></details>")
     body = (
-        f"<h1>isac-sweep report</h1><p>{n_pass} of {len(entries)} figures pass every check. "
+        f'<header id="top"><h1>isac-sweep report</h1><p>{n_pass} of {len(figures)} figures pass every check. '
         "Analytic curves are lines, Monte Carlo estimates are markers with 95 % intervals. Parameters in "
         '<span class="recon">orange</span> are not stated in the paper and were reconstructed '
-        "(see docs/errata.md).</p>"
-        "<table><tr><th>figure</th><th>title</th><th>checks passed</th><th>verdict</th></tr>"
-        + "".join(rows) + "</table>" + _inventory_section(inventories) + "\n".join(sections)
+        '(<a href="#errata">errata</a>).</p></header>'
+        + _contents(papers) + _quoted_section(figures) + _inventory_section(inventories) + "\n".join(sections)
+        + errata_html
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>isac-sweep report</title>"
-                    f"<style>{_CSS}</style></head><body>{body}</body></html>")
+    path.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+                    "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                    f"<title>isac-sweep report</title><style>{_CSS}</style></head><body>{body}</body></html>")
     return path

@@ -79,6 +79,14 @@ CORPUS = {
     "config-is-a-list": (CONFIG, lambda text: "- seed: 7\n", [f"{CONFIG}: the top level must be a mapping"]),
     "config-unknown-key": (CONFIG, append("failing_check: warn\n"), [CONFIG, "unknown key 'failing_check'"]),
     "failing-checks-value": (CONFIG, append("failing_checks: maybe\n"), [f"{CONFIG}, key 'failing_checks'"]),
+    # naming rules explained, not printed as a regular expression
+    "figure-key-rule": (FIGS, replace("  fig3:", "  Fig-3:"),
+                        [FIGS, "'Fig-3' is not allowed here: a figure key is 'fig' or 'table', a number"]),
+    "select-key-rule": (CONFIG, replace("[fig3, fig5]", "[Fig3, fig5]"),
+                        [CONFIG, "key 'select.li_tradeoff.0': 'Fig3' is not allowed here: a figure key is"]),
+    # a dimensionless bound is printed without a bare "1" for its unit
+    "dimensionless-bound": (FIGS, replace("    metrics: [p_det]\n", "    metrics: [p_det]\n    fixed: {n: -3}\n"),
+                            [FIGS, "figure 'fig3', key 'fixed.n'", "interferers must be >= 0"]),
 }
 
 
@@ -101,6 +109,24 @@ def test_bad_input_gives_one_clear_message(test_config, monkeypatch, case):
     for fragment in CORPUS[case][2]:
         assert fragment in message, f"{case}: {fragment!r} not in\n{message}"
     assert "Traceback" not in message and message.startswith("isac: ")
+
+
+def test_a_dimensionless_bound_has_no_unit_printed(test_config, monkeypatch):
+    apply(test_config, "dimensionless-bound")
+    monkeypatch.chdir(test_config)
+    with pytest.raises(SystemExit) as info:
+        main(["validate"])
+    assert str(info.value.code).endswith("number of sensing interferers must be >= 0")  # not ">= 0 1"
+
+
+def test_a_dimensional_number_without_a_unit_is_flagged(test_config, monkeypatch, caplog, capsys):
+    path = test_config / FIGS
+    path.write_text(path.read_text().replace("D: {values: [15, 20], units: m}", "D: {values: [15, 20]}"))
+    monkeypatch.chdir(test_config)
+    main(["validate"])
+    assert "configuration valid" in capsys.readouterr().out
+    assert ("figure 'fig3', key 'grid.D': the values have no unit, so they are read in m (target distance's "
+            "canonical unit); add 'units: m'") in caplog.text
 
 
 def test_the_corpus_cases_are_all_valid_before_their_edit(test_config, monkeypatch, capsys):

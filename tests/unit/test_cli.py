@@ -14,9 +14,63 @@ def test_list_and_validate(test_config, monkeypatch, capsys):
     monkeypatch.chdir(test_config)
     main(["list"])
     out = capsys.readouterr().out
-    assert "li_tradeoff" in out and "p_s [W]" in out and "li_tradeoff/fig3" in out
+    assert "li_tradeoff" in out and "li_tradeoff/fig3" in out
+    assert "      p_s [W]: sensing transmit power; default 0.5" in out
     main(["validate"])
     assert "configuration valid: 2 figure(s)" in capsys.readouterr().out
+
+
+def test_list_explains_every_parameter(capsys):
+    from isac_core.models import available_models, get_model
+
+    main(["list", "meng_coop"])
+    out = capsys.readouterr().out
+    model = get_model("meng_coop")
+    for name, p in model.parameters.items():
+        line = next(x for x in out.splitlines() if x.strip().startswith(f"{name} ") or x.strip().startswith(f"{name}:"))
+        assert p.long_name in line and "default" in line, line
+        assert (p.units == "1") or f"[{p.units}]" in line, line
+    assert "psi" in out and "mu_s" in out
+    with pytest.raises(SystemExit) as info:
+        main(["list", "meng_cop"])
+    assert "did you mean 'meng_coop'?" in str(info.value.code)
+    assert len(available_models()) == 5
+
+
+def test_version_help_and_options_after_the_subcommand(test_config, monkeypatch, capsys):
+    from isac_core import __version__
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert f"isac-sweep {__version__}" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = capsys.readouterr().out
+    assert "example:" in text and "isac run li_tradeoff/fig3" in text
+    monkeypatch.chdir(test_config.parent)
+    main(["validate", "--config", str(test_config / "config/config.yaml"), "--workdir", str(test_config)])
+    assert "configuration valid: 2 figure(s)" in capsys.readouterr().out
+
+
+def test_run_needs_figures_or_all_and_suggests_names(test_config, monkeypatch):
+    monkeypatch.chdir(test_config)
+    with pytest.raises(SystemExit) as info:
+        main(["run"])
+    assert "--all" in str(info.value.code)
+    with pytest.raises(SystemExit) as info:
+        main(["run", "li_tradeoff/fig33"])
+    assert "did you mean 'li_tradeoff/fig3'?" in str(info.value.code)
+
+
+def test_report_without_snakemake(test_config, monkeypatch, capsys):
+    monkeypatch.chdir(test_config)
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--results", "out"])
+    assert "no results in out for li_tradeoff/fig3, li_tradeoff/fig5" in str(info.value.code)
+    main(["run", "li_tradeoff/fig3", "--results", "out"])
+    main(["report", "--results", "out", "--partial"])
+    assert "report: 1 figure(s) -> out/report/index.html" in capsys.readouterr().out
+    assert 'id="li_tradeoff/fig3"' in (test_config / "out/report/index.html").read_text()
 
 
 def test_run_one_figure(test_config, monkeypatch, capsys):

@@ -99,9 +99,13 @@ def run_figure_step(rule, log_file, step, spec, *args):
         step(FigureSpec.from_dict(spec), *args)
 
 
-def run_report(log_file, datasets, checks, pngs, out):
+#: The errata the report shows, if the working directory has them (a copy of the repository does).
+ERRATA = ["docs/errata.md"] if Path("docs/errata.md").exists() else []
+
+
+def run_report(log_file, datasets, checks, pngs, errata, out):
     with job("report", log_file):
-        pipeline.report(list(zip(datasets, checks, pngs, strict=True)), out)
+        pipeline.report(list(zip(datasets, checks, pngs, strict=True)), out, errata=errata)
 
 
 def run_verdicts(log_file, checks, report, out):

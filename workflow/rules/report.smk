@@ -4,6 +4,7 @@ rule report:
         datasets=all_outputs("dataset"),
         checks=all_outputs("check"),
         pngs=all_outputs("png"),
+        errata=ERRATA,  # shown in the report (where the working directory has docs/errata.md)
     output:
         REPORT,
     params:
@@ -14,4 +15,5 @@ rule report:
     log:
         "results/logs/report/report.log",
     run:
-        run_report(log[0], input.datasets, input.checks, input.pngs, output[0])
+        run_report(log[0], input.datasets, input.checks, input.pngs, input.errata[0] if input.errata else None,
+                   output[0])
