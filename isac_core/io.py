@@ -30,7 +30,7 @@ import numpy as np
 import xarray as xr
 
 from .config import FigureSpec
-from .units import format_quantity
+from .units import format_quantity, from_canonical
 
 __all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "verify_store", "CorruptStoreError",
            "remove_stale_temporaries", "unit_interval",
@@ -110,9 +110,10 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
                 **base, "long_name": f"{metric.long_name} (analytic)", "method": "analytic", **flagged})
         if metric.simulate is None:
             continue
+        counts = f"{m}_mc_n" if f"{m}_mc_n" in flat else "n_mc"
         out[f"{m}_mc"] = (spec.dims, flat[f"{m}_mc"].reshape(shape), {
             **base, "long_name": f"{metric.long_name} (Monte Carlo)", "method": "monte carlo",
-            "estimator": _ESTIMATORS[metric.kind][0]})
+            "estimator": _ESTIMATORS[metric.kind][0], "ancillary_variables": f"{m}_mc_se {counts}"})
         out[f"{m}_mc_se"] = (spec.dims, flat[f"{m}_mc_se"].reshape(shape), {
             "units": metric.units, "long_name": f"standard error of {m}_mc",
             "formula": _ESTIMATORS[metric.kind][1]})
@@ -184,35 +185,52 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
             coords[name] = ([spec.dims[i] for i in keep], values[index], {
                 "units": p.units, "long_name": p.long_name, "derived_as": expr, "symbol": p.symbol})
 
-    fixed = {}
+    # fixed parameters as scalar coordinates, where xarray and netCDF users look for them
     defaults = model.defaults()
     for name, value in sorted(spec.fixed.items()):
         p = model.parameters[name]
-        fixed[name] = {
-            "value": value if isinstance(value, str) else float(value),
-            "units": p.units,
-            "long_name": p.long_name,
+        # (text as a variable-length string: zarr 3 has no specification of fixed-width ones)
+        coords[name] = ((), np.array(value, dtype=object) if isinstance(value, str) else float(value), {
+            "units": p.units, "long_name": p.long_name, "symbol": p.symbol,
             "text": value if isinstance(value, str) else format_quantity(value, p.units, "auto"),
-            "set_by": "model default" if defaults.get(name) == value else "figure",
-        }
+            "set_by": "model default" if defaults.get(name) == value else "figure"})
+    # a swept axis shown in a logarithmic unit (dB, dBm) also as the values swept
+    for a in spec.axes:
+        if a.display_units.startswith("dB"):
+            shown = np.round(from_canonical(a.values, a.units, a.display_units), 9)
+            coords[f"{a.name}_{a.display_units}"] = (a.name, shown, {
+                "units": a.display_units, "long_name": f"{model.parameters[a.name].long_name} ({a.display_units})",
+                "swept_as": a.name})
     attrs = {
+        "Conventions": "CF-1.10",
         "title": spec.title,
         "figure": spec.name,
         "paper": spec.paper,
         "paper_title": spec.paper_title,
         "paper_reference": spec.paper_reference,
-        "paper_inventory": [dict(i) for i in spec.inventory],
+        "paper_inventory": json.dumps([dict(i) for i in spec.inventory]),
         "model": model.key,
         "model_reference": model.reference,
         "caption": spec.caption,
-        "fixed_parameters": fixed,
-        "derived_parameters": dict(spec.derived),
+        "fixed_parameters": " ".join(sorted(spec.fixed)),
         "mc_trials_per_marker": int(spec.n_trials) if spec.mc_enabled else 0,
         "mc_batch_size": int(spec.batch_size),
         **({"mc_precision": _precision_attr(spec.precision, spec.n_trials)} if spec.precision else {}),
         **provenance,
     }
-    return xr.Dataset(_metric_vars(spec, flat, spec.shape), coords=coords, attrs=attrs)
+    ds = xr.Dataset(_metric_vars(spec, flat, spec.shape), coords=coords, attrs=attrs)
+    return with_swept_indexes(ds)
+
+
+def with_swept_indexes(ds: xr.Dataset) -> xr.Dataset:
+    """Index the coordinates that hold a swept axis in its display unit (``T_dB``), so that
+    ``ds.sel(T_dB=5)`` picks the 5 dB curve. Zarr and netCDF keep the coordinate, not the
+    index: :func:`open_dataset` calls this again (with plain ``xarray.open_dataset``, call it
+    yourself, or ``ds.set_xindex("T_dB")``)."""
+    for name, coord in ds.coords.items():
+        if "swept_as" in coord.attrs and name not in ds.xindexes:
+            ds = ds.set_xindex(name)
+    return ds
 
 
 class CorruptStoreError(ValueError):
@@ -321,4 +339,4 @@ def open_dataset(path: str | Path) -> xr.Dataset:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
         with xr.open_zarr(path, consolidated=True, chunks=None) as ds:
-            return ds.load()
+            return with_swept_indexes(ds.load())

@@ -208,7 +208,7 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     ax.legend(handles=handles, fontsize=8, loc=plot.get("legend", "best"))
     note = plot.get("note")
     footer = (f"isac-sweep {ds.attrs.get('isac_core_version', '?')} | commit "
-              f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') is True else ''}"
+              f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') == 'true' else ''}"
               f" | seed {ds.attrs.get('seed', '?')} | MC {'<= ' if 'mc_precision' in ds.attrs else ''}"
               f"{ds.attrs.get('mc_trials_per_marker', 0)} trials/marker")
     text = (note + "\n" if note else "") + footer

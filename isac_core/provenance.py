@@ -168,10 +168,11 @@ def provenance(*, config_hash: str, seed: int, source: str = "", repo: str | Pat
     repo = Path(repo) if repo else Path(__file__).resolve().parent.parent
     return {
         "isac_core_version": __version__,
-        **git_state(repo),
+        **{k: str(v).lower() for k, v in git_state(repo).items()},  # git_dirty: "true", "false" or "unknown"
         "config_hash": config_hash,
         "config_source": source,
         "seed": int(seed),
-        "library_versions": library_versions(),
+        # flat text, so that the dataset's attributes round-trip through netCDF
+        "library_versions": ", ".join(f"{k} {v}" for k, v in library_versions().items()),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }

@@ -201,10 +201,12 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         lo, hi = (format_quantity(float(v), a.attrs["units"], unit, digits=4) for v in (a.min(), a.max()))
         out.append(f"<tr><td>{_e(name)}</td><td>swept: {a.size} values, {_e(lo)} to {_e(hi)}</td>"
                    f"<td>{_e(a.attrs['long_name'])}</td><td>figure grid</td></tr>")
-    for name, expr in ds.attrs.get("derived_parameters", {}).items():
-        out.append(f"<tr><td>{_e(name)}</td><td>= {_e(expr)}</td><td>{_e(ds[name].attrs['long_name'])}</td>"
-                   "<td>figure config</td></tr>")
-    for name, p in ds.attrs["fixed_parameters"].items():
+    for name, coord in ds.coords.items():
+        if "derived_as" in coord.attrs:
+            out.append(f"<tr><td>{_e(name)}</td><td>= {_e(coord.attrs['derived_as'])}</td>"
+                       f"<td>{_e(coord.attrs['long_name'])}</td><td>figure config</td></tr>")
+    for name in ds.attrs["fixed_parameters"].split():
+        p = ds[name].attrs
         source = model.parameters[name].source
         if p.get("set_by") == "figure":
             source = f"figure config ({ds.attrs.get('config_source', '')}); model default: {source}"
@@ -217,8 +219,7 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                                             "config_source", "seed", "mc_trials_per_marker", "created")}
     out.append("<h3>Provenance</h3><div class=\"scroll\"><table>" + "".join(
         f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in prov.items()))
-    libs = ", ".join(f"{k} {v}" for k, v in ds.attrs.get("library_versions", {}).items())
-    out.append(f"<tr><th>libraries</th><td>{_e(libs)}</td></tr></table></div>")
+    out.append(f"<tr><th>libraries</th><td>{_e(ds.attrs.get('library_versions', ''))}</td></tr></table></div>")
     return "\n".join(out)
 
 
@@ -317,8 +318,9 @@ def write_report(entries, path: str | Path, *, errata: str | Path | None = None)
     inventories = {}
     for ds_path, check_path, png_path in entries:
         ds = open_dataset(ds_path)
-        if ds.attrs.get("paper_inventory"):
-            inventories.setdefault(ds.attrs["paper"], (ds.attrs.get("paper_title", ""), ds.attrs["paper_inventory"]))
+        inventory = json.loads(ds.attrs.get("paper_inventory") or "[]")
+        if inventory:
+            inventories.setdefault(ds.attrs["paper"], (ds.attrs.get("paper_title", ""), inventory))
         check = json.loads(Path(check_path).read_text())
         papers.setdefault(ds.attrs["paper"], []).append((ds, check, Path(png_path)))
     figures = [f for group in papers.values() for f in group]

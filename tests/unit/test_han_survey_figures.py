@@ -55,7 +55,7 @@ def test_table3_agrees_with_its_analytic_checks(specs, tmp_path):
 def test_report_lists_the_survey_inventory(specs, tmp_path):
     spec, ds = run_figure(specs["fig4b"], 200)
     assert any(i["item"].startswith("Fig. 4(a)") and i["verdict"] == "not reproducible"
-               for i in ds.attrs["paper_inventory"])
+               for i in json.loads(ds.attrs["paper_inventory"]))
     store = write_zarr(ds, tmp_path / "fig4b.zarr")
     check = tmp_path / "fig4b.check.json"
     check.write_text(json.dumps(check_figure(ds, spec)))

@@ -31,7 +31,7 @@ def test_figure_agrees_and_meets_its_analytic_checks(specs, key):
 
 def test_reconstructed_parameters_are_marked(specs):
     spec, ds = run_figure(specs["fig3"], 200)
-    fixed = ds.attrs["fixed_parameters"]
-    assert "lam_b" in fixed and "C_E" in fixed
+    fixed = ds.attrs["fixed_parameters"].split()
+    assert "lam_b" in fixed and "C_E" in fixed and ds["lam_b"].attrs["units"] == "m^-2"
     model = spec.model
     assert all("reconstructed" in model.parameters[name].source for name in ("lam_b", "P_t", "noise", "C_L", "rcs"))
