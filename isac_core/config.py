@@ -2,7 +2,7 @@
 
 Validation happens in two passes, both before any job starts:
 
-1. structure, against the JSON schemas in ``workflow/schemas/`` (unknown keys,
+1. structure, against the JSON schemas in ``isac_core/schemas/`` (unknown keys,
    wrong types, missing keys);
 2. meaning, against the model registry (parameter names, units, admissible
    values, grid axes that come out empty, derived expressions, plot and check
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Folder with ``config.schema.yaml`` and ``figures.schema.yaml``.
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "workflow" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 _REL_TOL = 1e-12  # values closer than this (relative) are the same grid value
 
@@ -469,7 +469,7 @@ def _non_finite(data, path, figure_of, parts=()):
 
 @functools.cache
 def _schema(name):
-    """A schema of workflow/schemas (read once per process; treat as read-only)."""
+    """A schema of isac_core/schemas (read once per process; treat as read-only)."""
     with open(SCHEMA_DIR / name) as fh:
         return yaml.load(fh, Loader=_SafeLoader)  # noqa: S506 - a safe loader
 

@@ -1,0 +1,1125 @@
+"""Load and validate the experiment configuration and the per-paper figure files.
+
+Validation happens in two passes, both before any job starts:
+
+1. structure, against the JSON schemas in ``isac_core/schemas/`` (unknown keys,
+   wrong types, missing keys);
+2. meaning, against the model registry (parameter names, units, admissible
+   values, grid axes that come out empty, derived expressions, plot and check
+   references).
+
+Every problem is reported as one :class:`ConfigError` whose lines each name the
+file, the figure and the key, and say what is allowed.
+
+The result is a list of :class:`FigureSpec`: everything needed to run a figure,
+in canonical units, independent of the YAML it came from.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import yaml
+
+from .models import get_model
+from .units import UnitError, parse_quantity, to_canonical
+
+__all__ = [
+    "ConfigError",
+    "Axis",
+    "FigureSpec",
+    "load_experiment",
+    "load_figure_file",
+    "read_config_file",
+    "SCHEMA_DIR",
+    "expression_names",
+]
+
+#: Folder with ``config.schema.yaml`` and ``figures.schema.yaml``.
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+
+_REL_TOL = 1e-12  # values closer than this (relative) are the same grid value
+
+log = logging.getLogger("isac_core.config")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with every offending file/figure/key listed."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(
+            "invalid configuration:\n" + "\n".join(f"  - {p}" for p in self.problems)
+        )
+
+
+def _where(path, figure, key):
+    fig = f", figure '{figure}'" if figure else ""
+    return f"{path}{fig}, key '{key}'"
+
+
+# --------------------------------------------------------------------------- axes
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept dimension: name, sorted canonical values and the unit to display."""
+
+    name: str
+    values: np.ndarray
+    units: str  # canonical
+    display_units: str
+
+    def to_dict(self):
+        return {
+            "name": self.name,
+            "values": [float(v) for v in self.values],
+            "units": self.units,
+            "display_units": self.display_units,
+        }
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["name"], np.asarray(d["values"], float), d["units"], d["display_units"])
+
+
+#: Largest number of values on one axis, and of grid points in one figure.
+MAX_AXIS_VALUES = 100_000
+MAX_GRID_POINTS = 2_000_000
+#: Largest Monte Carlo trial count per marker.
+MAX_TRIALS = 10**10
+
+
+class AxisError(ValueError):
+    """A problem with a grid axis; ``subkey`` locates it below the axis key."""
+
+    def __init__(self, subkey, message):
+        super().__init__(message)
+        self.subkey = subkey
+
+
+def _count(num, what):
+    if not np.isfinite(num) or num < 1 or num != int(num):
+        raise AxisError(f".{what}", f"num must be a whole number >= 1, got {num}")
+    if num > MAX_AXIS_VALUES:
+        raise AxisError(f".{what}", f"{int(num)} values is more than the {MAX_AXIS_VALUES} allowed on one axis")
+    return int(num)
+
+
+def _piece_values(piece):
+    for key in ("range", "linspace", "geomspace", "values"):
+        if key in piece:
+            numbers = np.asarray(piece[key], float)
+            if not np.all(np.isfinite(numbers)):
+                raise AxisError(f".{key}", f"values must be finite, got {piece[key]}")
+    if "values" in piece:
+        if len(piece["values"]) > MAX_AXIS_VALUES:
+            raise AxisError(".values", f"more than the {MAX_AXIS_VALUES} values allowed on one axis")
+        return np.asarray(piece["values"], float)
+    if "range" in piece:
+        start, stop, step = piece["range"]
+        if step <= 0 or stop < start:
+            raise AxisError(".range", f"malformed range {piece['range']}: need step > 0 and stop >= start")
+        n = (stop - start) / step * (1 + 1e-12) + 1e-9
+        if n >= MAX_AXIS_VALUES:
+            raise AxisError(".range", f"range {piece['range']} has more than the {MAX_AXIS_VALUES} values "
+                                      "allowed on one axis")
+        return start + step * np.arange(int(np.floor(n)) + 1)
+    if "linspace" in piece:
+        start, stop, num = piece["linspace"]
+        return np.linspace(start, stop, _count(num, "linspace"))
+    start, stop, num = piece["geomspace"]
+    if start <= 0 or stop <= 0:
+        raise AxisError(".geomspace", f"malformed geomspace {piece['geomspace']}: need start, stop > 0")
+    return np.geomspace(start, stop, _count(num, "geomspace"))
+
+
+def _tidy(v: float) -> float:
+    """``v`` rounded to 15 significant digits (drops linspace noise such as 0.30000000000000004)."""
+    short = float(f"{v:.15g}")
+    return short if abs(short - v) <= _REL_TOL * abs(v) else float(v)
+
+
+def snap_union(*arrays):
+    """Sorted union of float arrays, merging values equal to ~1e-12 relative.
+
+    Of merged near-duplicates the one with the shortest decimal representation
+    is kept, so ``0.30000000000000004`` from a linspace and ``0.3`` written by hand
+    become one grid value ``0.3``.
+    """
+    values = np.sort(np.concatenate([np.atleast_1d(np.asarray(a, float)) for a in arrays]))
+    values = np.asarray([_tidy(v) for v in values])
+    out: list[float] = []
+    for v in values:
+        if out and abs(v - out[-1]) <= _REL_TOL * max(abs(v), abs(out[-1])):
+            if len(repr(float(v))) < len(repr(out[-1])):
+                out[-1] = float(v)
+            continue
+        out.append(float(v))
+    return np.asarray(out)
+
+
+def snap_to(values, grid):
+    """Map ``values`` onto the matching entries of ``grid`` (``None`` where absent)."""
+    out = []
+    for v in np.atleast_1d(values):
+        i = int(np.argmin(np.abs(grid - v)))
+        ok = abs(grid[i] - v) <= _REL_TOL * max(abs(v), abs(grid[i])) or grid[i] == v
+        out.append(float(grid[i]) if ok else None)
+    return out
+
+
+def parse_axis(spec, param, where=None):
+    """Canonical values of a grid axis spec (one piece or a list of pieces).
+
+    Raises
+    ------
+    AxisError
+        With ``subkey`` locating the problem (e.g. ``"[1].units"``).
+    """
+    pieces = spec if isinstance(spec, list) else [spec]
+    arrays = []
+    display = None
+    for i, piece in enumerate(pieces):
+        prefix = f"[{i}]" if isinstance(spec, list) else ""
+        if "units" not in piece and param.units != "1" and not param.categorical and where is not None:
+            log.warning("%s%s: the values have no unit, so they are read in %s (%s's canonical unit); add "
+                        "'units: %s' to say so", where, prefix, param.units, param.long_name, param.units)
+        unit = piece.get("units", param.units)
+        display = display or unit
+        try:
+            raw = _piece_values(piece)
+        except AxisError as exc:
+            raise AxisError(prefix + exc.subkey, str(exc)) from None
+        if "subtract_from" in piece:
+            raw = piece["subtract_from"] - raw
+        try:
+            arrays.append(np.atleast_1d(to_canonical(raw, unit, param.units)))
+        except UnitError as exc:
+            raise AxisError(f"{prefix}.units", str(exc)) from None
+    values = snap_union(*arrays)
+    if values.size == 0:
+        raise AxisError("", "the axis is empty")
+    if values.size > MAX_AXIS_VALUES:
+        raise AxisError("", f"{values.size} values is more than the {MAX_AXIS_VALUES} allowed on one axis")
+    if not np.all(np.isfinite(values)):
+        raise AxisError("", "values must be finite (after unit conversion)")
+    bad = [(v, param.admissible(v)) for v in values if param.admissible(v)]
+    if bad:
+        v, why = bad[0]
+        raise AxisError("", f"value {v:g} {param.units} is not admissible: {param.long_name} {why}")
+    return values, display
+
+
+# --------------------------------------------------------------------------- expressions
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
+    ast.USub, ast.UAdd, ast.Name, ast.Load, ast.Constant,
+)
+
+
+def _parse_expression(expr: str) -> ast.Expression:
+    if len(expr) > 500:
+        raise ValueError("expressions are limited to 500 characters")
+    tree = ast.parse(expr, mode="eval")
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ValueError(f"only + - * / ( ), numbers and parameter names are allowed in {expr!r}")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            raise ValueError(f"only numbers may appear as constants in {expr!r}")
+    return tree
+
+
+def expression_names(expr: str) -> set[str]:
+    """Parameter names used by a derived-parameter expression."""
+    return {n.id for n in ast.walk(_parse_expression(expr)) if isinstance(n, ast.Name)}
+
+
+def evaluate_expression(expr: str, namespace):
+    """Evaluate an arithmetic expression over arrays or scalars in ``namespace``."""
+    code = compile(_parse_expression(expr), "<derived>", "eval")
+    return eval(code, {"__builtins__": {}}, dict(namespace))  # noqa: S307 - AST-whitelisted
+
+
+# --------------------------------------------------------------------------- figure spec
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A validated figure: what to compute, where, and how to show and check it."""
+
+    paper: str
+    key: str
+    model_key: str
+    title: str
+    caption: str
+    metrics: tuple[str, ...]
+    axes: tuple[Axis, ...]
+    fixed: dict
+    derived: dict
+    mc_enabled: bool
+    mc_at: dict
+    n_trials: int
+    batch_size: int
+    chunk_size: int
+    seed: int
+    plot: dict = field(default_factory=dict)
+    #: Sequential allocation (``{"absolute": se, "relative": r}``): batches run in order until the
+    #: standard error at a marker is <= absolute + relative |estimate| or ``n_trials`` is reached.
+    #: Empty: every marker gets exactly ``n_trials``.
+    precision: dict = field(default_factory=dict)
+    checks: tuple = ()
+    agreement: dict = field(default_factory=dict)
+    source: str = ""
+    paper_title: str = ""
+    paper_reference: str = ""
+    inventory: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.paper}/{self.key}"
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.axes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(a.values.size for a in self.axes)
+
+    @property
+    def model(self):
+        return get_model(self.model_key)
+
+    def axis(self, name) -> Axis:
+        return next(a for a in self.axes if a.name == name)
+
+    def to_dict(self) -> dict:
+        """JSON-able form (round-trips through :meth:`from_dict`)."""
+        return {
+            "paper": self.paper,
+            "key": self.key,
+            "model": self.model_key,
+            "title": self.title,
+            "caption": self.caption,
+            "metrics": list(self.metrics),
+            "axes": [a.to_dict() for a in self.axes],
+            "fixed": dict(self.fixed),
+            "derived": dict(self.derived),
+            "mc": {
+                "enabled": self.mc_enabled,
+                "at": {k: [float(v) for v in vals] for k, vals in self.mc_at.items()},
+                "n_trials": self.n_trials,
+                "batch_size": self.batch_size,
+                **({"precision": dict(self.precision)} if self.precision else {}),
+            },
+            "chunk_size": self.chunk_size,
+            "seed": self.seed,
+            "plot": self.plot,
+            "checks": list(self.checks),
+            "agreement": dict(self.agreement),
+            "source": self.source,
+            "paper_title": self.paper_title,
+            "paper_reference": self.paper_reference,
+            "inventory": [dict(i) for i in self.inventory],
+        }
+
+    @classmethod
+    def from_dict(cls, d) -> FigureSpec:
+        return cls(
+            paper=d["paper"],
+            key=d["key"],
+            model_key=d["model"],
+            title=d["title"],
+            caption=d.get("caption", ""),
+            metrics=tuple(d["metrics"]),
+            axes=tuple(Axis.from_dict(a) for a in d["axes"]),
+            fixed=dict(d["fixed"]),
+            derived=dict(d["derived"]),
+            mc_enabled=d["mc"]["enabled"],
+            mc_at={k: np.asarray(v, float) for k, v in d["mc"]["at"].items()},
+            n_trials=d["mc"]["n_trials"],
+            batch_size=d["mc"]["batch_size"],
+            precision=dict(d["mc"].get("precision", {})),
+            chunk_size=d["chunk_size"],
+            seed=d["seed"],
+            plot=d.get("plot", {}),
+            checks=tuple(d.get("checks", ())),
+            agreement=dict(d.get("agreement", {})),
+            source=d.get("source", ""),
+            paper_title=d.get("paper_title", ""),
+            paper_reference=d.get("paper_reference", ""),
+            inventory=tuple(d.get("inventory", ())),
+        )
+
+    def config_hash(self) -> str:
+        """SHA-256 of what the figure's numbers depend on.
+
+        Model, metrics, grid, fixed and derived parameters, Monte Carlo settings and
+        seed; not the titles, plot, checks, agreement allowances, the paper's
+        inventory or chunking, which change no number.
+        """
+        d = self.to_dict()
+        for key in ("title", "caption", "plot", "checks", "agreement", "chunk_size", "source",
+                    "paper_title", "paper_reference", "inventory"):
+            d.pop(key)
+        for axis in d["axes"]:
+            axis.pop("display_units")
+        text = json.dumps(d, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def n_trials_for(target_se: float) -> int:
+    """Trials such that a probability's standard error is <= target_se for any p."""
+    return int(np.ceil(0.25 / target_se**2))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+#: libyaml's parser where PyYAML was built with it (about ten times faster), else PyYAML's own.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
+    """A YAML loader that rejects a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _load_yaml(path: Path, problems, shown=None):
+    """Parse a YAML file strictly: UTF-8 text, valid YAML, no key given twice in one mapping.
+
+    Each problem goes to ``problems`` naming the file (as ``shown``) and, where there is one,
+    the line; returns None then.
+    """
+    shown = shown or path
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        problems.append(f"{shown}: file not found")
+        return None
+    except OSError as exc:
+        problems.append(f"{shown}: cannot be read: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(f"{shown}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column {column}; "
+                        "save the file as UTF-8")
+        return None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        problems.append(f"{shown}: not valid YAML{at}: {what}")
+        return None
+    return {} if data is None else data
+
+
+def read_config_file(path: str | Path, shown: str | None = None) -> dict:
+    """Read an experiment configuration file (``config/config.yaml``) strictly.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, not UTF-8, not valid YAML (with the line), has a key
+        twice, or is not a mapping.
+    """
+    problems: list[str] = []
+    data = _load_yaml(Path(path), problems, shown or str(path))
+    if data is not None and not isinstance(data, dict):
+        problems.append(f"{shown or path}: the top level must be a mapping of settings, not {type(data).__name__}")
+    if problems:
+        raise ConfigError(problems)
+    return data
+
+
+def _non_finite(data, path, figure_of, parts=()):
+    """Problems for every NaN or infinite number in ``data`` (YAML's .nan, .inf), naming its key."""
+    if isinstance(data, float) and not np.isfinite(data):
+        figure, key_parts = figure_of([str(p) for p in parts])
+        return [f"{_where(path, figure, '.'.join(key_parts))}: {data} is not a finite number"]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [p for k, v in items for p in _non_finite(v, path, figure_of, (*parts, k))]
+
+
+@functools.cache
+def _schema(name):
+    """A schema of isac_core/schemas (read once per process; treat as read-only)."""
+    with open(SCHEMA_DIR / name) as fh:
+        return yaml.load(fh, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+
+
+def _schema_problems(data, schema, path, figure_of):
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        err = jsonschema.exceptions.best_match([err])
+        parts = [str(p) for p in err.absolute_path]
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = sorted(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - set(allowed)):
+                figure, key_parts = figure_of([*parts, str(extra)])
+                problems.append(
+                    f"{_where(path, figure, '.'.join(key_parts))}: unknown key {extra!r} is not allowed; "
+                    f"allowed keys: {', '.join(allowed)}"
+                )
+            continue
+        if "propertyNames" in err.relative_schema_path:  # a bad key of a mapping: name the key itself
+            parts = [*parts, str(err.instance)]
+        figure, key_parts = figure_of(parts)
+        key = ".".join(key_parts) or "(top level)"
+        message = err.message
+        if "propertyNames" in err.relative_schema_path and err.schema.get("description"):
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
+        if err.validator == "pattern" and err.schema.get("description"):  # a naming rule, not a raw regex
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
+        if err.validator == "oneOf" and err.schema.get("description"):
+            # jsonschema's "is valid under each of" / "not valid under any" lists whole schemas
+            message = f"{err.instance!r} is not allowed here: {err.schema['description']}"
+        problems.append(f"{_where(path, figure, key)}: {message}")
+    return problems
+
+
+def _fill_defaults(data, schema):
+    for key, sub in schema.get("properties", {}).items():
+        if key not in data and "default" in sub:
+            data[key] = json.loads(json.dumps(sub["default"]))
+        if isinstance(data.get(key), dict) and sub.get("type") == "object":
+            _fill_defaults(data[key], sub)
+    return data
+
+
+def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = "config/config.yaml"):
+    """Validate the experiment config and every selected figure file.
+
+    Parameters
+    ----------
+    config : dict
+        The parsed ``config/config.yaml`` (e.g. Snakemake's ``config``).
+    workdir : path
+        Folder relative to which ``figures_dir`` is resolved.
+    config_path : str
+        Name of the config file, for messages.
+
+    Returns
+    -------
+    list of FigureSpec
+        The selected figures, in the order of ``select``.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem found, each naming file, figure and key.
+    """
+    schema = _schema("config.schema.yaml")
+    problems = (_non_finite(config, config_path, lambda parts: (None, parts))
+                or _schema_problems(config, schema, config_path, lambda parts: (None, parts)))
+    if problems:
+        raise ConfigError(problems)
+    config = _fill_defaults(json.loads(json.dumps(config)), schema)
+    defaults = config["defaults"]
+    figures_dir = Path(workdir) / config["figures_dir"]
+    specs = []
+    for paper, selection in config["select"].items():
+        path = figures_dir / f"{paper}.yaml"
+        rel = Path(config["figures_dir"]) / f"{paper}.yaml"
+        if not path.exists():
+            problems.append(
+                f"{_where(config_path, None, 'select.' + paper)}: no figure file {rel}"
+            )
+            continue
+        try:
+            figs = load_figure_file(path, seed=config["seed"], defaults=defaults, display_path=rel,
+                                    chunk_size=config.get("chunk_size"))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        if selection == "all":
+            specs.extend(figs.values())
+            continue
+        for key in selection:
+            if key not in figs:
+                problems.append(
+                    f"{_where(config_path, None, 'select.' + paper)}: {rel} has no figure "
+                    f"{key!r}; it has {', '.join(figs)}"
+                )
+            else:
+                specs.append(figs[key])
+    if problems:
+        raise ConfigError(problems)
+    return specs
+
+
+def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_size=None):
+    """Validate one ``<paper>.yaml`` and return ``{figure key: FigureSpec}``.
+
+    ``chunk_size``, if given, overrides every figure's chunking (a runtime setting).
+    """
+    path = Path(path)
+    shown = str(display_path or path)
+    problems: list[str] = []
+    data = _load_yaml(path, problems, shown)
+    if data is None:
+        raise ConfigError(problems)
+    schema = _schema("figures.schema.yaml")
+
+    def figure_of(parts):
+        if len(parts) >= 2 and parts[0] == "figures":
+            return parts[1], parts[2:]
+        return None, parts
+
+    problems = _non_finite(data, shown, figure_of) or _schema_problems(data, schema, shown, figure_of)
+    if problems:
+        raise ConfigError(problems)
+    if data["paper"] != path.stem:
+        problems.append(f"{_where(shown, None, 'paper')}: {data['paper']!r} must equal the file name {path.stem!r}")
+    try:
+        model = get_model(data["model"])
+    except KeyError as exc:
+        problems.append(f"{_where(shown, None, 'model')}: {exc.args[0]}")
+        raise ConfigError(problems) from None
+    defaults = {"target_se": 0.003, "batch_size": 20000, "chunk_size": 4000, **(defaults or {})}
+    specs = {}
+    for key, fig in data["figures"].items():
+        try:
+            spec, fig_problems = _figure_spec(data, key, fig, model, seed, defaults, shown)
+        except Exception as exc:  # anything unforeseen still names the file and figure
+            spec, fig_problems = None, [f"{shown}, figure '{key}': cannot be read: {type(exc).__name__}: {exc}"]
+        problems.extend(fig_problems)
+        if spec is not None:
+            if chunk_size:
+                spec = dataclasses.replace(spec, chunk_size=int(chunk_size))
+            specs[key] = spec
+    if problems:
+        raise ConfigError(problems)
+    return specs
+
+
+def _bare_number(value) -> bool:
+    """A number written without a unit (``10``, ``"10"``)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value))
+
+
+def warn_bare_number(value, param, where) -> None:
+    """Warn that a dimensional parameter was given as a bare number (read in its canonical unit)."""
+    if param.units != "1" and not param.categorical and _bare_number(value) and float(value) != 0.0:
+        log.warning("%s: %s has no unit, so it is read as %s %s (%s's canonical unit); write the unit, "
+                    "e.g. '%s %s', to say so", where, value, value, param.units, param.long_name, value, param.units)
+
+
+def _quantity(value, param, where, problems):
+    warn_bare_number(value, param, where)
+    if param.categorical:
+        if value not in param.choices:
+            problems.append(f"{where}: {value!r} is not one of {list(param.choices)}")
+            return None
+        return value
+    try:
+        v = parse_quantity(value, param.units)
+    except UnitError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    why = param.admissible(v)
+    if why:
+        problems.append(f"{where}: {value!r} is not admissible: {param.long_name} {why}")
+        return None
+    return v
+
+
+def _curve_allowances(entries, dim, axes, model, where, problems):
+    """Per-curve allowances with ``at`` in canonical units, each on a curve of the figure.
+
+    ``where(suffix)`` names the key ``agreement.<metric>.curves<suffix>`` in messages.
+    """
+    if dim is None:
+        problems.append(f"{where('')}: the plot has no 'curves' dimension to pick curves from")
+        return []
+    values = next(a.values for a in axes if a.name == dim)
+    out = []
+    for i, entry in enumerate(entries):
+        at = _quantity(entry["at"], model.parameters[dim], where(f".{i}.at"), problems)
+        if at is None:
+            continue
+        if not np.any(np.isclose(values, at, rtol=_REL_TOL, atol=0)):
+            problems.append(f"{where(f'.{i}.at')}: {entry['at']!r} is not a curve of the figure ({dim} values: "
+                            f"{', '.join(f'{v:g}' for v in values)})")
+            continue
+        out.append({**entry, "at": float(at)})
+    return out
+
+
+def _figure_spec(data, key, fig, model, seed, defaults, shown):
+    problems: list[str] = []
+    params = model.parameters
+
+    def W(k):
+        return _where(shown, key, k)
+
+    def known(name, k):
+        if name not in params:
+            problems.append(
+                f"{W(k)}: {name!r} is not a parameter of model {model.key!r}; "
+                f"parameters: {', '.join(params)}"
+            )
+            return False
+        return True
+
+    for m in fig["metrics"]:
+        if m not in model.metrics:
+            problems.append(f"{W('metrics')}: unknown metric {m!r}; model {model.key!r} has {', '.join(model.metrics)}")
+
+    axes = []
+    for name, axis_spec in fig["grid"].items():
+        if not known(name, f"grid.{name}"):
+            continue
+        p = params[name]
+        if p.categorical:
+            problems.append(f"{W('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
+            continue
+        try:
+            values, display = parse_axis(axis_spec, p, W(f"grid.{name}"))
+        except AxisError as exc:
+            problems.append(f"{W(f'grid.{name}{exc.subkey}')}: {exc}")
+            continue
+        axes.append((name, values, display))
+
+    fixed = model.defaults()
+    for name, value in fig.get("fixed", {}).items():
+        if not known(name, f"fixed.{name}"):
+            continue
+        if name in fig["grid"]:
+            problems.append(f"{W('fixed.' + name)}: {name!r} is also swept in grid; give it in one place")
+            continue
+        v = _quantity(value, params[name], W(f"fixed.{name}"), problems)
+        if v is not None:
+            fixed[name] = v
+
+    derived = {}
+    for name, expr in fig.get("derived", {}).items():
+        if not known(name, f"derived.{name}"):
+            continue
+        if name in fig["grid"] or name in fig.get("fixed", {}):
+            problems.append(f"{W('derived.' + name)}: {name!r} is also in grid or fixed; give it in one place")
+            continue
+        try:
+            names = expression_names(expr)
+        except (SyntaxError, ValueError) as exc:
+            problems.append(f"{W('derived.' + name)}: cannot read expression {expr!r}: {exc}")
+            continue
+        unknown = sorted(n for n in names if n not in params)
+        if unknown:
+            problems.append(f"{W('derived.' + name)}: unknown parameter(s) {', '.join(unknown)} in {expr!r}")
+            continue
+        derived[name] = expr
+    for name in derived:
+        fixed.pop(name, None)
+    for name, _, _ in axes:
+        fixed.pop(name, None)
+
+    # mc markers: union them into the grid axes
+    mc = fig.get("mc", {})
+    mc_at = {}
+    axis_values = {name: values for name, values, _ in axes}
+    for name, axis_spec in mc.get("at", {}).items():
+        if name not in axis_values:
+            if name in fig["grid"]:
+                continue  # the axis itself was invalid; reported above
+            problems.append(f"{W('mc.at.' + name)}: {name!r} is not a grid dimension; dims: {', '.join(fig['grid'])}")
+            continue
+        try:
+            values, _ = parse_axis(axis_spec, params[name], W(f"mc.at.{name}"))
+        except AxisError as exc:
+            problems.append(f"{W(f'mc.at.{name}{exc.subkey}')}: {exc}")
+            continue
+        axis_values[name] = snap_union(axis_values[name], values)
+        mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
+
+    axes = tuple(
+        Axis(name, axis_values[name], params[name].units, display) for name, _, display in axes
+    )
+
+    n_points = int(np.prod([a.values.size for a in axes])) if axes else 0
+    if n_points > MAX_GRID_POINTS:
+        problems.append(f"{W('grid')}: {n_points} grid points is more than the {MAX_GRID_POINTS} allowed "
+                        "in one figure; split it into several figures")
+    # derived values must be admissible everywhere on the grid
+    if not problems and derived:
+        problems.extend(_check_derived(axes, fixed, derived, params, W))
+
+    precision = {}
+    if "precision" in mc:
+        precision = {k: float(v) for k, v in mc["precision"].items() if k in ("absolute", "relative")}
+        n_trials = int(mc["precision"]["max_trials"])
+        if "n_trials" in mc or "target_se" in mc:
+            problems.append(f"{W('mc.precision')}: give either precision (trials chosen per marker) or "
+                            "n_trials / target_se (one count for every marker), not both")
+    elif "n_trials" in mc:
+        n_trials = int(mc["n_trials"])
+    else:
+        n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
+    if n_trials > MAX_TRIALS:
+        problems.append(f"{W('mc')}: {n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
+                        "raise target_se or lower n_trials")
+
+    plot = fig["plot"]
+    dims = list(fig["grid"])  # declared dims: an invalid axis is reported once, above
+    valid = {a.name: a.values for a in axes}
+    for ax_name in ("x", "y"):
+        ax = plot[ax_name]
+        if "param" in ax and ax["param"] not in dims:
+            problems.append(
+                f"{W(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}"
+            )
+        if "metric" in ax and ax["metric"] not in fig["metrics"]:
+            problems.append(f"{W(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
+        if "units" in ax:
+            if "param" in ax:
+                canonical = params[ax["param"]].units if ax["param"] in params else None
+            else:
+                canonical = model.metrics[ax["metric"]].units if ax["metric"] in model.metrics else None
+            try:
+                if canonical is not None:
+                    to_canonical(1.0, ax["units"], canonical)
+            except UnitError as exc:
+                problems.append(f"{W(f'plot.{ax_name}.units')}: {exc}")
+    if "curves" in plot and plot["curves"] not in dims:
+        problems.append(f"{W('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
+    problems.extend(_check_plot_layout(plot, axes, W))
+    problems.extend(_check_series(plot, fig, model, mc.get("enabled", True), W))
+
+    agreement = {}
+    for name, entry in fig.get("agreement", {}).items():
+        metric = model.metrics.get(name)
+        if name not in fig["metrics"] or metric is None:
+            problems.append(f"{W('agreement.' + name)}: {name!r} is not among the figure's metrics")
+        elif metric.analytic is None or metric.simulate is None:
+            problems.append(f"{W('agreement.' + name)}: {name!r} is not both computed and simulated, "
+                            "so it has no analytic vs Monte Carlo test")
+        elif "exact" in entry and (entry["exact"] not in fig["metrics"]
+                                   or getattr(model.metrics.get(entry["exact"]), "analytic", None) is None):
+            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is not an analytic metric "
+                            "of the figure")
+        elif "exact" in entry and model.metrics[entry["exact"]].units != metric.units:
+            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is in "
+                            f"{model.metrics[entry['exact']].units!r}, {name!r} in {metric.units!r}")
+        elif "exact" in entry and ("allowance" in entry or "relative" in entry or entry.get("curves")):
+            problems.append(f"{W('agreement.' + name + '.exact')}: a test against an exact evaluation takes no "
+                            "allowance")
+        else:
+            agreement[name] = dict(entry)
+            if entry.get("curves"):
+                agreement[name]["curves"] = _curve_allowances(entry["curves"], plot.get("curves"), axes, model,
+                                                              lambda k, n=name: W(f"agreement.{n}.curves{k}"),
+                                                              problems)
+
+    checks = []
+    for i, check in enumerate(fig.get("checks", [])):
+        where = f"checks[{i}]"
+        before = {"metric": check["first_before"]} if "first_before" in check else None
+        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before),
+                         (".over.metric", check.get("over"))):
+            if ref is None:
+                continue
+            if ref["metric"] not in fig["metrics"]:
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not among the figure's metrics")
+                continue
+            need = ref.get("show", "mc" if check["kind"] == "invariance" else "analytic")
+            metric = model.metrics[ref["metric"]]
+            if need == "analytic" and metric.analytic is None and check["kind"] != "invariance":
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} has no analytic kernel; "
+                                "use show: mc")
+            if need == "mc" and metric.simulate is None:
+                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not simulated; use show: analytic")
+        resolved_at = {}
+        for name, value in check.get("at", {}).items():
+            if name not in dims:
+                problems.append(f"{W(where + '.at.' + name)}: {name!r} is not a grid dimension")
+                continue
+            if name not in valid:
+                continue
+            v = _quantity(value, params[name], W(f"{where}.at.{name}"), problems)
+            if v is None:
+                continue
+            snapped = snap_to([v], valid[name])[0]
+            if snapped is None:
+                problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
+                continue
+            resolved_at[name] = snapped
+        if check["kind"] == "fit" and check.get("law") not in model.laws:
+            problems.append(f"{W(where + '.law')}: model {model.key!r} states no law {check.get('law')!r}; "
+                            f"laws: {', '.join(model.laws) or 'none'}")
+        if check["kind"] == "reference" and check.get("along") in valid:
+            points = []
+            for j, (x, expected) in enumerate(check.get("points", [])):
+                here = W(f"{where}.points[{j}]")
+                v = _quantity(x, params[check["along"]], here, problems)
+                snapped = None if v is None else snap_to([v], valid[check["along"]])[0]
+                if v is not None and snapped is None:
+                    problems.append(f"{here}: {x!r} is not on the grid of {check['along']!r}")
+                elif snapped is not None:
+                    if not expected > 0:
+                        problems.append(f"{here}: the reference value must be > 0 (a relative tolerance applies)")
+                    points.append((snapped, float(expected)))
+            check = {**check, "points": points}
+        if "numerator_at" in check and check.get("along") in params:
+            check = {**check, "numerator_at": _quantity(check["numerator_at"], params[check["along"]],
+                                                         W(f"{where}.numerator_at"), problems)}
+        if check["kind"] == "extremum" and check.get("along") in params and "location" in check:
+            here = W(f"{where}.location")
+            low, high = (_quantity(b, params[check["along"]], here, problems) for b in check["location"])
+            if low is not None and high is not None and low > high:
+                problems.append(f"{here}: low {check['location'][0]!r} is above high {check['location'][1]!r}")
+            check = {**check, "location": [low, high]}
+        resolved_within = {}
+        for name, bounds in check.get("within", {}).items():
+            here = W(f"{where}.within.{name}")
+            if name not in dims:
+                problems.append(f"{here}: {name!r} is not a grid dimension")
+                continue
+            if name in check.get("at", {}):
+                problems.append(f"{here}: {name!r} is fixed by 'at' already")
+                continue
+            low, high = (_quantity(b, params[name], here, problems) for b in bounds)
+            if low is None or high is None:
+                continue
+            if low > high:
+                problems.append(f"{here}: low {bounds[0]!r} is above high {bounds[1]!r}")
+                continue
+            resolved_within[name] = (low, high)
+        problems.extend(_check_check(check, resolved_at, axes, params, W(where)))
+        resolved = {**check, "at": resolved_at}
+        if "within" in check:
+            resolved["within"] = resolved_within
+        checks.append(resolved)
+
+    if problems:
+        return None, problems
+    spec = FigureSpec(
+        paper=data["paper"],
+        key=key,
+        model_key=model.key,
+        title=fig["title"],
+        caption=fig.get("caption", ""),
+        metrics=tuple(fig["metrics"]),
+        axes=axes,
+        fixed=fixed,
+        derived=derived,
+        mc_enabled=mc.get("enabled", True),
+        mc_at=mc_at,
+        n_trials=n_trials,
+        batch_size=int(mc.get("batch_size", defaults["batch_size"])),
+        precision=precision,
+        chunk_size=int(fig.get("chunk_size", defaults["chunk_size"])),
+        seed=int(seed),
+        plot=plot,
+        checks=tuple(checks),
+        agreement=agreement,
+        source=shown,
+        paper_title=data.get("title", ""),
+        paper_reference=data.get("reference", ""),
+        inventory=tuple(data.get("inventory", ())),
+    )
+    return spec, []
+
+
+def _check_plot_layout(plot, axes, W):
+    """Every dim must be on an axis, label the curves, or hold a single value."""
+    x, y = plot["x"], plot["y"]
+    if "metric" not in y:
+        return [f"{W('plot.y')}: y must show a metric (line plots: x param, y metric; trade-offs: both metrics)"]
+    sizes = {a.name: a.values.size for a in axes}
+    curves = plot.get("curves")
+    if curves is not None and curves == x.get("param"):
+        return [f"{W('plot.curves')}: {curves!r} is already on the x axis"]
+    free = [d for d, k in sizes.items() if d not in (curves, x.get("param")) and k > 1]
+    if "param" in x and free:
+        return [f"{W('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
+    if "metric" in x and len(free) > 1:
+        return [f"{W('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
+    if "param" in x and any("x" in sr for sr in plot.get("series", [])):
+        return [f"{W('plot.series')}: 'x' in a series applies to trade-off plots (x a metric) only"]
+    return []
+
+
+def _check_series(plot, fig, model, mc_enabled, W):
+    """Each series names a figure metric with the kernel it shows, in the y axis' units."""
+    problems = []
+    y = plot["y"].get("metric")
+    if y not in model.metrics:
+        return problems  # reported with the plot axes
+    x = plot["x"].get("metric")
+    if x and not plot.get("series"):
+        for name in (x, y):
+            if name in model.metrics and model.metrics[name].analytic is None:
+                problems.append(f"{W('plot')}: trade-off plots trace analytic values; {name!r} has none")
+    for i, series in enumerate(plot.get("series", [])):
+        where = W(f"plot.series[{i}]")
+        # trade-off series pair a y metric with an x metric (default: the plot's x metric)
+        pairs = (("metric", series["metric"], y),) + ((("x", series.get("x", x), x),) if x else ())
+        for key, name, axis in pairs:
+            if name not in fig["metrics"] or name not in model.metrics:
+                problems.append(f"{where}.{key}: {name!r} is not among the figure's metrics")
+                continue
+            metric = model.metrics[name]
+            if series["show"] == "analytic" and metric.analytic is None:
+                problems.append(f"{where}.show: {name!r} has no analytic kernel; use show: mc")
+            if series["show"] == "mc" and (metric.simulate is None or not mc_enabled):
+                problems.append(f"{where}.show: {name!r} has no Monte Carlo estimates in this figure")
+            if axis in model.metrics and metric.units != model.metrics[axis].units:
+                problems.append(f"{where}.{key}: {name!r} is in {metric.units!r}, the axis metric "
+                                f"({axis!r}) in {model.metrics[axis].units!r}")
+        if series["show"] == "analytic" and series.get("style") == "markers":
+            problems.append(f"{where}.style: markers are for Monte Carlo estimates; use a line style")
+    if not plot.get("series") and y in model.metrics and model.metrics[y].analytic is None and not mc_enabled:
+        problems.append(f"{W('plot.y')}: {y!r} has no analytic kernel and Monte Carlo is disabled")
+    return problems
+
+
+def _check_check(check, at, axes, params, where):
+    """Which keys each check kind needs, and which dims its ``at`` must fix."""
+    sizes = {a.name: a.values.size for a in axes}
+    kind = check["kind"]
+    needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
+              "monotone": {"along"}, "difference": {"statistic", "bounds"},
+              "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum"},
+              "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"},
+              "optimum_ratio": {"along", "over", "extremum", "bounds"}, "slope": {"along", "bounds"},
+              "fit": {"along", "law", "bounds"}, "reference": {"along", "points", "relative_tolerance"}}[kind]
+    missing = sorted(needed - set(check))
+    if missing:
+        return [f"{where}: {kind} checks need {', '.join(missing)}"]
+    allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
+               "invariance": {"across", "show"},
+               "monotone": {"show", "increments", "significant", "ignore_above", "within"},
+               "extremum": {"show", "extremum", "location", "trend"},
+               "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
+               "optimum_ratio": {"show", "over", "extremum", "bounds", "numerator_at"},
+               "slope": {"show", "within", "bounds", "x_scale"},
+               "fit": {"show", "within", "bounds", "law", "statistic", "positive"},
+               "reference": {"show", "points", "relative_tolerance"}}.get(kind, set())
+    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
+                               "significant", "ignore_above", "extremum", "location", "trend", "count",
+                               "first_before", "pairs", "over", "x_scale", "first_trend", "numerator_at",
+                               "law", "positive", "points", "relative_tolerance")
+                   if k in check and k not in allowed)
+    if extra:
+        return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
+    along = check.get("along")
+    if along is not None and along not in sizes:
+        return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+    statistics = {"difference": ("max", "min", "max_abs", "range", "spread"), "fit": ("max_abs", "ratio")}
+    if "statistic" in check and check["statistic"] not in statistics.get(kind, ()):
+        return [f"{where}.statistic: {kind} checks take one of {', '.join(statistics.get(kind, ()))}"]
+    if kind == "difference":
+        lo, hi = check["bounds"]
+        if check.get("relative") and "minus" not in check:
+            return [f"{where}.relative: needs 'minus' (relative to which metric?)"]
+        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
+    if kind in ("extremum", "peaks"):
+        if along in check.get("at", {}):
+            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+        if kind == "extremum" and "location" not in check and "trend" not in check:
+            return [f"{where}: extremum checks need a location, a trend, or both"]
+        trend = check.get("trend", check.get("first_trend"))
+        if trend is not None:
+            if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
+                return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]
+        return []
+    if kind in ("optimum_ratio", "slope", "fit"):
+        if along in check.get("at", {}):
+            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+        lo, hi = check["bounds"]
+        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
+    if kind == "crossings":
+        if check["across"] not in sizes or check["across"] == along:
+            return [f"{where}.across: must be another grid dimension than 'along'"]
+        if check.get("at"):
+            return [f"{where}.at: crossings checks apply to the whole grid; remove 'at'"]
+        return []
+    if kind == "invariance":
+        across = check["across"]
+        if across not in sizes:
+            return [f"{where}.across: {across!r} is not a grid dimension; dims: {', '.join(sizes)}"]
+        if sizes[across] < 2:
+            return [f"{where}.across: {across!r} has a single value; nothing to compare"]
+        return [f"{where}.at: invariance checks apply to the whole grid; remove 'at'"] if check.get("at") else []
+    if kind == "monotone":
+        if check.get("at"):
+            return [f"{where}.at: monotone checks apply to every curve; remove 'at'"]
+        if check.get("show") == "mc" and "increments" in check:
+            return [f"{where}.increments: applies to analytic values only (remove 'show: mc')"]
+        for key in ("significant", "ignore_above"):
+            if key in check and check.get("show") != "mc":
+                return [f"{where}.{key}: applies to Monte Carlo values only (add 'show: mc')"]
+        return []
+    if along in check.get("at", {}):
+        return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
+    unfixed = [d for d, k in sizes.items() if k > 1 and d != along and d not in at]
+    if unfixed and len(at) == len(check.get("at", {})):
+        return [f"{where}.at: must fix {', '.join(unfixed)} (several values on the grid)"]
+    if kind == "crossing" and "units" in check:
+        try:
+            to_canonical(1.0, check["units"], params[along].units)
+        except UnitError as exc:
+            return [f"{where}.units: {exc}"]
+    return []
+
+
+def _check_derived(axes, fixed, derived, params, W):
+    from .sweep import resolve_derived  # local import: sweep depends on this module
+
+    problems = []
+    mesh = np.meshgrid(*[a.values for a in axes], indexing="ij")
+    namespace = {**fixed, **{a.name: m.ravel() for a, m in zip(axes, mesh, strict=True)}}
+    categorical = sorted(k for k, v in fixed.items() if isinstance(v, str))
+    for name, expr in derived.items():
+        used = sorted(expression_names(expr) & set(categorical))
+        if used:
+            problems.append(f"{W('derived.' + name)}: {expr!r} uses {', '.join(used)}, a categorical parameter "
+                            f"({', '.join(f'{k} = {fixed[k]!r}' for k in used)}); derived values are numbers")
+    if problems:
+        return problems
+    try:
+        values = resolve_derived(derived, namespace)
+    except (KeyError, ValueError, TypeError, ZeroDivisionError) as exc:
+        return [f"{W('derived')}: {exc}"]
+    for name, v in values.items():
+        p = params[name]
+        for x in np.atleast_1d(v):
+            why = p.admissible(float(x))
+            if why:
+                problems.append(
+                    f"{W('derived.' + name)}: {derived[name]!r} gives {x:g} {p.units} somewhere on the grid: "
+                    f"{p.long_name} {why}"
+                )
+                break
+    return problems
