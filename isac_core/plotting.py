@@ -15,6 +15,18 @@ Analytic values are lines; Monte Carlo estimates are markers with 95 %
 confidence intervals (``1.96`` standard errors). Provenance goes into the
 image metadata and a footer line.
 
+Readable by everyone and everywhere:
+
+* curves differ by colour (the Okabe--Ito palette, safe under the common colour
+  vision deficiencies) *and* by marker shape, drawn on the lines too, so they
+  stay apart in grey print; series (a printed formula beside the corrected one)
+  differ by line style, and several Monte Carlo series by marker fill;
+* the legend sits below the axes, so it never covers data, and has each entry once;
+* numbers in legends are typeset (``10^{-5}``, not ``1e-05``); long titles wrap;
+* a logarithmic axis spanning less than two decades is labelled at 1, 2 and 5
+  times the powers of ten, never at every minor tick (whose labels run into
+  each other).
+
 Figures are built with :class:`matplotlib.figure.Figure`, not ``pyplot``: no
 global figure registry, no backend selection (a notebook keeps its own), and
 figures can be rendered from several threads at once.
@@ -23,12 +35,14 @@ figures can be rendered from several threads at once.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
 
 from .config import FigureSpec
 from .units import format_quantity, from_canonical
@@ -39,10 +53,34 @@ Z95 = 1.959963984540054
 
 _LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
 
+#: Okabe & Ito's colour-blind-safe palette (yellow last: it is faint on white).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+#: One marker shape per curve, in step with the colours.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p")
+#: Fill of the markers of the first, second, ... Monte Carlo series of a figure.
+_FILLS = ("none", "full", "left", "bottom")
+_TITLE_WIDTH = 70  # characters per title line
+
+
+def curve_style(i: int) -> dict:
+    """Colour and marker of the ``i``-th curve."""
+    return {"color": PALETTE[i % len(PALETTE)], "marker": MARKERS[i % len(MARKERS)]}
+
 
 def _typeset_powers(text: str) -> str:
     """Unit exponents as mathtext superscripts: ``km^-2`` -> ``km$^{-2}$``."""
     return re.sub(r"\^(-?\d+)", r"$^{\1}$", text)
+
+
+def _typeset_number(text: str) -> str:
+    """Numbers in E notation as powers of ten: ``3e-05`` -> ``$3\\times10^{-5}$``, ``1e-05`` -> ``$10^{-5}$``."""
+    def power(match):
+        mantissa, exponent = match.group(1), int(match.group(2))
+        if float(mantissa) == 1.0:
+            return f"$10^{{{exponent}}}$"
+        return f"${mantissa}\\times10^{{{exponent}}}$"
+
+    return re.sub(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)[eE]([-+]?\d+)", power, text)
 
 
 def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
@@ -50,7 +88,7 @@ def curve_label(spec: FigureSpec, dim: str, value: float) -> str:
     axis = spec.axis(dim)
     symbol = spec.model.parameters[dim].symbol or dim
     quantity = format_quantity(value, axis.units, axis.display_units, digits=4)
-    return f"${symbol}$ = {_typeset_powers(quantity)}"
+    return f"${symbol}$ = {_typeset_powers(_typeset_number(quantity))}"
 
 
 def _display(values, ds, axis_spec, spec):
@@ -114,25 +152,35 @@ def plot_series(spec: FigureSpec) -> list[dict]:
     return out
 
 
-def _draw_series(ax, x, sub, ds, ys, spec, series, color):
-    metric, style = series["metric"], series.get("style", "solid" if series["show"] == "analytic" else "markers")
+def _mc_fill(series, series_list) -> str:
+    """Marker fill of a Monte Carlo series: the first open, the next filled, ..."""
+    mc = [i for i, sr in enumerate(series_list) if sr["show"] == "mc" and sr.get("style", "markers") == "markers"]
+    return _FILLS[mc.index(series_list.index(series)) % len(_FILLS)] if series_list.index(series) in mc else "none"
+
+
+def _draw_series(ax, x, sub, ds, ys, spec, series, style, fill):
+    metric, kind = series["metric"], series.get("style", "solid" if series["show"] == "analytic" else "markers")
     if series["show"] == "analytic":
-        ax.plot(x, _display(sub[metric].values, ds, {**ys, "metric": metric}, spec), color=color,
-                ls=_LINESTYLES.get(style, "-"), lw=1.2)
+        n = len(x)
+        every = max(n // 6, 1)
+        ax.plot(x, _display(sub[metric].values, ds, {**ys, "metric": metric}, spec), color=style["color"],
+                ls=_LINESTYLES.get(kind, "-"), lw=1.2, marker=style["marker"] if style.get("line_marker") else "",
+                ms=4, mfc="white", markevery=(style.get("offset", 0) % every, every))
         return
     mk = sub["n_mc"].values > 0
     if not mk.any():
         return
     y_mc = _display(sub[metric + "_mc"].values, ds, {**ys, "metric": metric}, spec)[mk]
     y_err = Z95 * _display(sub[metric + "_mc_se"].values, ds, {**ys, "metric": metric}, spec)[mk]
-    if style == "markers":
-        ax.errorbar(x[mk], y_mc, yerr=y_err, fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+    if kind == "markers":
+        ax.errorbar(x[mk], y_mc, yerr=y_err, fmt=style["marker"], fillstyle=fill, color=style["color"], ms=5,
+                    capsize=2, lw=0.8)
     else:  # an empirical curve: a line with its 95 % band
-        ax.plot(x[mk], y_mc, color=color, ls=_LINESTYLES[style], lw=1.2)
-        ax.fill_between(x[mk], y_mc - y_err, y_mc + y_err, color=color, alpha=0.2, lw=0)
+        ax.plot(x[mk], y_mc, color=style["color"], ls=_LINESTYLES[kind], lw=1.2)
+        ax.fill_between(x[mk], y_mc - y_err, y_mc + y_err, color=style["color"], alpha=0.2, lw=0)
 
 
-def _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color):
+def _draw_trade_off(ax, sub, ds, xs, ys, spec, series, style, fill):
     """One series of a trade-off plot: ``(x metric, y metric)`` traced along the free dimension."""
     xm, ym = series.get("x", xs["metric"]), series["metric"]
 
@@ -140,22 +188,38 @@ def _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color):
         return _display(sub[name].values, ds, {**axis_spec, "metric": metric}, spec)
 
     if series["show"] == "analytic":
-        ax.plot(show(xm, xs, xm), show(ym, ys, ym), color=color,
-                ls=_LINESTYLES.get(series.get("style", "solid"), "-"), lw=1.2)
+        x = show(xm, xs, xm)
+        every = max(len(x) // 6, 1)
+        ax.plot(x, show(ym, ys, ym), color=style["color"], ls=_LINESTYLES.get(series.get("style", "solid"), "-"),
+                lw=1.2, marker=style["marker"] if style.get("line_marker") else "", ms=4, mfc="white",
+                markevery=(style.get("offset", 0) % every, every))
         return
     mk = sub["n_mc"].values > 0
     if not mk.any() or f"{xm}_mc" not in sub:
         return
     x_mc, y_mc = show(xm + "_mc", xs, xm)[mk], show(ym + "_mc", ys, ym)[mk]
     x_err, y_err = Z95 * show(xm + "_mc_se", xs, xm)[mk], Z95 * show(ym + "_mc_se", ys, ym)[mk]
-    ax.errorbar(x_mc, y_mc, xerr=x_err, yerr=y_err, fmt="o", mfc="none", color=color, ms=5, capsize=2, lw=0.8)
+    ax.errorbar(x_mc, y_mc, xerr=x_err, yerr=y_err, fmt=style["marker"], fillstyle=fill, color=style["color"],
+                ms=5, capsize=2, lw=0.8)
 
 
-def _series_handle(series, color="0.3"):
-    style = series.get("style", "solid" if series["show"] == "analytic" else "markers")
-    if style == "markers":
-        return Line2D([], [], color=color, marker="o", mfc="none", ls="none", label=series["label"])
-    return Line2D([], [], color=color, ls=_LINESTYLES[style], label=series["label"])
+def _series_handle(series, fill, style=None):
+    """Legend entry of a series: its line style, or its marker fill (grey unless ``style`` is given)."""
+    style = style or {"color": "0.3", "marker": "o"}
+    kind = series.get("style", "solid" if series["show"] == "analytic" else "markers")
+    if kind == "markers":
+        return Line2D([], [], color=style["color"], marker=style["marker"], fillstyle=fill, ls="none",
+                      label=series["label"])
+    return Line2D([], [], color=style["color"], ls=_LINESTYLES[kind], label=series["label"])
+
+
+def _log_ticks(axis) -> None:
+    """On a log axis spanning under two decades, label 1, 2 and 5 times powers of ten, no minor ticks."""
+    low, high = sorted(axis.get_view_interval())
+    if low > 0 and np.log10(high / low) < 2.0:
+        axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        axis.set_minor_formatter(NullFormatter())
 
 
 def render(ds: xr.Dataset, spec: FigureSpec):
@@ -172,49 +236,64 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     if parametric:
         along = next(d for d in spec.dims if d != plot.get("curves"))
     series_list = plot_series(spec)
-    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    # the curve's marker shape goes on its lines unless its Monte Carlo markers already show it
+    line_markers = not any(sr["show"] == "mc" and sr.get("style", "markers") == "markers" for sr in series_list)
+    fig = Figure(figsize=(6.4, 5.2), layout="constrained")
     ax = fig.subplots()
-    for i, (value, sub) in enumerate(_curves(ds, spec)):
-        color = f"C{i}"
+    curve_handles = []
+    curves = _curves(ds, spec)
+    for i, (value, sub) in enumerate(curves):
         label = curve_label(spec, plot["curves"], value) if value is not None else None
+        style = {**curve_style(i), "offset": i, "line_marker": line_markers}
         if parametric:
             sub = _squeeze_other(sub, along)
-            for series in series_list:
-                _draw_trade_off(ax, sub, ds, xs, ys, spec, series, color)
-            if label is not None:
-                ax.plot([], [], color=color, label=label)
         else:
             sub = _squeeze_other(sub, xs["param"])
             x = _display(sub[xs["param"]].values, ds, xs, spec)
-            for j, series in enumerate(series_list):
-                _draw_series(ax, x, sub, ds, ys, spec, series, color if label is not None else f"C{j}")
-            if label is not None:
-                ax.plot([], [], color=color, label=label)
-    for axis_spec, set_label, set_scale, set_lim in (
-        (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim),
-        (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim),
+        for j, series in enumerate(series_list):
+            own = style if label is not None else {**curve_style(j), "offset": j, "line_marker": line_markers}
+            fill = _mc_fill(series, series_list)
+            if parametric:
+                _draw_trade_off(ax, sub, ds, xs, ys, spec, series, own, fill)
+            else:
+                _draw_series(ax, x, sub, ds, ys, spec, series, own, fill)
+        if label is not None:
+            curve_handles.append(Line2D([], [], color=style["color"], marker=style["marker"], ms=5, mfc="white",
+                                        label=label))
+    for axis_spec, set_label, set_scale, set_lim, axis in (
+        (xs, ax.set_xlabel, ax.set_xscale, ax.set_xlim, ax.xaxis),
+        (ys, ax.set_ylabel, ax.set_yscale, ax.set_ylim, ax.yaxis),
     ):
         set_label(axis_spec.get("label") or _default_label(axis_spec, spec))
         set_scale(axis_spec.get("scale", "linear"))
         if "lim" in axis_spec:
             set_lim(*axis_spec["lim"])
+        if axis_spec.get("scale") == "log":
+            _log_ticks(axis)
     ax.grid(True, alpha=0.3)
-    ax.set_title(spec.title, fontsize=10)
-    handles, labels = ax.get_legend_handles_labels()
+    ax.set_title(textwrap.fill(spec.title, _TITLE_WIDTH), fontsize=10)
     if plot.get("curves") is None:
-        handles += [_series_handle(sr, f"C{j}") for j, sr in enumerate(series_list)]
+        series_handles = [_series_handle(sr, _mc_fill(sr, series_list), curve_style(j))
+                          for j, sr in enumerate(series_list)]
     else:
-        handles += [_series_handle(sr) for sr in series_list]
-    ax.legend(handles=handles, fontsize=8, loc=plot.get("legend", "best"))
+        series_handles = [_series_handle(sr, _mc_fill(sr, series_list)) for sr in series_list]
+    handles, seen = [], set()
+    for h in curve_handles + series_handles:  # each label once
+        if h.get_label() not in seen:
+            seen.add(h.get_label())
+            handles.append(h)
     note = plot.get("note")
     footer = (f"isac-sweep {ds.attrs.get('isac_core_version', '?')} | commit "
               f"{str(ds.attrs.get('git_commit', '?'))[:10]}{'+dirty' if ds.attrs.get('git_dirty') == 'true' else ''}"
               f" | seed {ds.attrs.get('seed', '?')} | MC {'<= ' if 'mc_precision' in ds.attrs else ''}"
               f"{ds.attrs.get('mc_trials_per_marker', 0)} trials/marker")
-    text = (note + "\n" if note else "") + footer
-    fig.text(0.01, 0.005, text, fontsize=6, color="0.4", va="bottom")
-    # keep the axes clear of the footer (constrained layout ignores figure text)
-    fig.get_layout_engine().set(rect=(0, 0.025 * (1 + text.count("\n")), 1, 1 - 0.025 * (1 + text.count("\n"))))
+    text = (textwrap.fill(note, 2 * _TITLE_WIDTH) + "\n" if note else "") + footer
+    # provenance (and a note) above the title: constrained layout keeps it clear of the axes,
+    # and the bottom margin belongs to the legend
+    fig.suptitle(text, x=0.01, ha="left", fontsize=6, color="0.4")
+    # below the axes: a legend never covers data
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=min(3, len(handles)),
+               frameon=False)
     return fig
 
 

@@ -83,7 +83,7 @@ def test_series_render_with_and_without_curves(fig1):
     assert [s["metric"] for s in plot_series(spec)] == ["p_exceed", "p_markov", "p_exceed_sim", "p_exceed"]
     fig = render(ds, spec)
     ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert {"exact", "Markov bound", "simulated", "MC"} <= set(labels)
 
 
@@ -93,7 +93,7 @@ def test_series_without_curves_get_one_colour_each(monkeypatch, tmp_path):
                  .replace("      curves: scale\n", ""))
     ax = render(_dataset(spec), spec).axes[0]
     colours = {tuple(h.get_color()) if not isinstance(h.get_color(), str) else h.get_color()
-               for h in ax.get_legend().legend_handles}
+               for h in ax.figure.legends[0].legend_handles}
     assert len(colours) == 4
 
 
@@ -112,7 +112,7 @@ def test_trade_off_series_pair_their_own_x_metric(monkeypatch, tmp_path):
     spec = _load(monkeypatch, tmp_path, TRADE_OFF)
     ds = _dataset(spec)
     ax = render(ds, spec).axes[0]
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert {"bound", "diagonal (MC)", "swapped"} <= set(labels)
     lines = [ln for ln in ax.get_lines() if ln.get_xdata().size == ds.sizes["t"]]
     curve = ds.sel(scale=1.0)
