@@ -10,6 +10,7 @@ Examples
 ``isac report``                       the HTML report from results/, without Snakemake
 ``isac status``                       per figure: pass/FAIL, and what `snakemake` would re-run
 ``isac gallery``                      refresh the README's figure gallery from results/
+``isac new-model mymodel``            the skeleton of a model package (docs/adding-a-model.md)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_experiment, read_config_file
-from .models import available_models, get_model
+from .models import PluginError, available_models, get_model
 from .sweep import chunk_count
 
 __all__ = ["main"]
@@ -238,6 +239,18 @@ def _cmd_gallery(args):
     print(f"gallery: {len(images)} figure(s) -> {gallery}, {readme}")
 
 
+def _cmd_new_model(args):
+    from .scaffold import new_model
+
+    try:
+        root = new_model(args.name, args.path)
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+    print(f"new model package: {root}\n  pip install -e {root}\n  pytest {root / 'tests'}\n"
+          f"  select: {{{args.name}: all}} in config/config.yaml, then snakemake --cores N "
+          "(docs/adding-a-model.md)")
+
+
 def _subcommand(sub, common, name, summary, example, func):
     parser = sub.add_parser(name, parents=[common], help=summary, description=summary[:1].upper() + summary[1:] + ".",
                             epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -275,6 +288,10 @@ def main(argv=None):
     rep.add_argument("--partial", action="store_true", help="report the figures that have results, skip the rest")
     _subcommand(sub, common, "status", "per figure: its verdict and what snakemake would re-run", "isac status",
                 _cmd_status)
+    scaffold = _subcommand(sub, common, "new-model", "write the skeleton of a model package (installs and tests)",
+                           "isac new-model mymodel --path ..", _cmd_new_model)
+    scaffold.add_argument("name", help="model key (lower case letters, digits and _)")
+    scaffold.add_argument("--path", default=".", help="folder to write isac-<name>/ in (default: %(default)s)")
     gallery = _subcommand(sub, common, "gallery", "refresh docs/gallery and the README gallery from results",
                           "isac gallery", _cmd_gallery)
     gallery.add_argument("--results", default="results")
@@ -288,7 +305,7 @@ def main(argv=None):
     except BrokenPipeError:  # the output was piped into a command that stopped reading (`| head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(0)
-    except (ConfigError, ConnectionError, WorkflowUnavailable) as exc:  # bad config, no Dask scheduler, ...
+    except (ConfigError, ConnectionError, WorkflowUnavailable, PluginError) as exc:  # bad config, no Dask, ...
         sys.exit(f"isac: {exc}")
 
 

@@ -31,7 +31,7 @@ import jsonschema
 import numpy as np
 import yaml
 
-from .models import get_model
+from .models import PluginError, figure_file, get_model
 from .units import UnitError, parse_quantity, to_canonical
 
 __all__ = [
@@ -543,16 +543,28 @@ def load_experiment(config: dict, workdir: str | Path = ".", config_path: str = 
         raise ConfigError(problems)
     config = _fill_defaults(json.loads(json.dumps(config)), schema)
     defaults = config["defaults"]
-    figures_dir = Path(workdir) / config["figures_dir"]
+    folders = config["figures_dir"] if isinstance(config["figures_dir"], list) else [config["figures_dir"]]
     specs = []
     for paper, selection in config["select"].items():
-        path = figures_dir / f"{paper}.yaml"
-        rel = Path(config["figures_dir"]) / f"{paper}.yaml"
-        if not path.exists():
-            problems.append(
-                f"{_where(config_path, None, 'select.' + paper)}: no figure file {rel}"
-            )
+        found = [Path(f) / f"{paper}.yaml" for f in folders if (Path(workdir) / f / f"{paper}.yaml").exists()]
+        if len(found) > 1:
+            problems.append(f"{_where(config_path, None, 'select.' + paper)}: {paper}.yaml is in more than one "
+                            f"figures_dir folder ({', '.join(map(str, found))}); keep one")
             continue
+        if found:
+            rel = found[0]
+            path = Path(workdir) / rel
+        else:
+            try:
+                path = rel = figure_file(paper)  # a figure file shipped by an installed package
+            except PluginError as exc:
+                problems.append(f"{_where(config_path, None, 'select.' + paper)}: {exc}")
+                continue
+            if path is None:
+                problems.append(f"{_where(config_path, None, 'select.' + paper)}: no figure file {paper}.yaml in "
+                                f"{', '.join(folders)}, and no installed package registers one "
+                                f"(entry-point group isac_sweep.figures)")
+                continue
         try:
             figs = load_figure_file(path, seed=config["seed"], defaults=defaults, display_path=rel,
                                     chunk_size=config.get("chunk_size"))
@@ -602,6 +614,9 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
         model = get_model(data["model"])
     except KeyError as exc:
         problems.append(f"{_where(shown, None, 'model')}: {exc.args[0]}")
+        raise ConfigError(problems) from None
+    except PluginError as exc:  # the model's package is broken: name it, no traceback
+        problems.append(f"{_where(shown, None, 'model')}: {exc}")
         raise ConfigError(problems) from None
     defaults = {"target_se": 0.003, "batch_size": 20000, "chunk_size": 4000, **(defaults or {})}
     specs = {}

@@ -6,14 +6,15 @@ import ast
 import datetime as _dt
 import functools
 import hashlib
+import importlib.util
 import json
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "kernel_modules", "code_digest",
-           "task_hash"]
+__all__ = ["git_state", "library_versions", "provenance", "kernel_digest", "kernel_modules", "model_digest",
+           "code_digest", "task_hash"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -121,6 +122,50 @@ def kernel_digest(model_module: str) -> str:
     are found by following imports (:func:`kernel_modules`), so none can be forgotten.
     """
     return _source_digest(kernel_modules(model_module), salt=model_module)
+
+
+def _absolute_isac_imports(source: Path) -> set[str]:
+    """The isac_core modules (dotted below the package) that a file outside the package imports."""
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(), str(source))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "isac_core" and _module_file(".".join(parts[1:])):
+                found.add(".".join(parts[1:]))
+    return found
+
+
+@functools.cache
+def model_digest(module: str) -> str:
+    """SHA-256 of the source a model's numbers depend on, for the model defined in ``module``.
+
+    A model of this library (``isac_core.models.<name>``): :func:`kernel_digest`. A model
+    from another package (a plug-in): every ``.py`` file of that package, plus the engine
+    and every isac_core module those files import, transitively.
+    """
+    if module.startswith("isac_core.models."):
+        return kernel_digest(module.split(".")[2])
+    top = module.split(".")[0]
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:  # not importable (a model registered at run time): the engine only
+        return kernel_digest(module)
+    roots = [Path(p) for p in (spec.submodule_search_locations or [])]
+    files = sorted(f for root in roots for f in root.rglob("*.py")) if roots else [Path(spec.origin)]
+    digest = hashlib.sha256(module.encode())
+    imported = set()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+        imported |= _absolute_isac_imports(f)
+    digest.update(_source_digest(_closure([*sorted(imported), *_ENGINE])).encode())
+    return digest.hexdigest()
 
 
 @functools.cache

@@ -31,8 +31,8 @@ from dask.callbacks import Callback
 from . import rng as _rng
 from . import stats
 from .config import FigureSpec, evaluate_expression, expression_names
-from .models import MODEL_MODULES, get_model
-from .provenance import kernel_digest
+from .models import get_model, model_source
+from .provenance import model_digest
 
 __all__ = [
     "resolve_derived",
@@ -160,7 +160,7 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
         "batch_size": int(spec.batch_size),
         **({"precision": dict(spec.precision)} if spec.precision else {}),
         "seed": int(spec.seed),
-        "kernel_digest": kernel_digest(MODEL_MODULES.get(spec.model_key, spec.model_key)),
+        "kernel_digest": model_digest(model_source(spec.model_key)),
     }
 
 

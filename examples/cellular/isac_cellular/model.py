@@ -39,7 +39,7 @@ def coverage(T, lam, alpha, snr_inverse):
     r"""Coverage probability :math:`P_c` (Theorem 1); ``snr_inverse`` is :math:`\sigma^2 / P` [m^-alpha].
 
     Without noise the closed form :math:`1/(1 + \rho)`; with noise a one-dimensional
-    integral in :math:`v = r^2`, evaluated by adaptive quadrature.
+    integral in :math:`u = \pi\lambda r^2`, evaluated by adaptive quadrature.
     """
     T = np.atleast_1d(np.asarray(T, float))
     r = rho(T, alpha)
@@ -47,8 +47,9 @@ def coverage(T, lam, alpha, snr_inverse):
         return 1.0 / (1.0 + r)
     out = np.empty(T.shape)
     for i, (t, ri) in enumerate(zip(T, r, strict=True)):
-        def f(v, t=t, ri=ri):
-            return np.pi * lam * np.exp(-np.pi * lam * v * (1.0 + ri) - t * snr_inverse * v ** (alpha / 2.0))
+        # in u = pi lam v, so the integrand decays on a scale of one whatever the density
+        def f(u, t=t, ri=ri):
+            return np.exp(-u * (1.0 + ri) - t * snr_inverse * (u / (np.pi * lam)) ** (alpha / 2.0))
         out[i] = integrate.quad(f, 0.0, np.inf, epsabs=1e-13, epsrel=1e-11, limit=200)[0]
     return out
 
