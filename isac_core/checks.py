@@ -37,7 +37,8 @@ import xarray as xr
 
 from . import stats
 from .config import FigureSpec
-from .sweep import mc_mask, resolve_derived, state_points
+from .expressions import resolve_derived
+from .grid import mc_mask, state_points
 from .units import format_quantity, from_canonical
 
 __all__ = ["check_figure"]

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_experiment, read_config_file
+from .grid import chunk_count
 from .models import PluginError, available_models, get_model
-from .sweep import chunk_count
 
 __all__ = ["main"]
 

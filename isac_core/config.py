@@ -17,7 +17,6 @@ in canonical units, independent of the YAML it came from.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 import hashlib
@@ -31,6 +30,7 @@ import jsonschema
 import numpy as np
 import yaml
 
+from .expressions import expression_names, resolve_derived
 from .models import PluginError, figure_file, get_model
 from .units import UnitError, parse_quantity, to_canonical
 
@@ -42,7 +42,6 @@ __all__ = [
     "load_figure_file",
     "read_config_file",
     "SCHEMA_DIR",
-    "expression_names",
 ]
 
 #: Folder with ``config.schema.yaml`` and ``figures.schema.yaml``.
@@ -219,37 +218,6 @@ def parse_axis(spec, param, where=None):
         v, why = bad[0]
         raise AxisError("", f"value {v:g} {param.units} is not admissible: {param.long_name} {why}")
     return values, display
-
-
-# --------------------------------------------------------------------------- expressions
-
-_ALLOWED_NODES = (
-    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
-    ast.USub, ast.UAdd, ast.Name, ast.Load, ast.Constant,
-)
-
-
-def _parse_expression(expr: str) -> ast.Expression:
-    if len(expr) > 500:
-        raise ValueError("expressions are limited to 500 characters")
-    tree = ast.parse(expr, mode="eval")
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise ValueError(f"only + - * / ( ), numbers and parameter names are allowed in {expr!r}")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise ValueError(f"only numbers may appear as constants in {expr!r}")
-    return tree
-
-
-def expression_names(expr: str) -> set[str]:
-    """Parameter names used by a derived-parameter expression."""
-    return {n.id for n in ast.walk(_parse_expression(expr)) if isinstance(n, ast.Name)}
-
-
-def evaluate_expression(expr: str, namespace):
-    """Evaluate an arithmetic expression over arrays or scalars in ``namespace``."""
-    code = compile(_parse_expression(expr), "<derived>", "eval")
-    return eval(code, {"__builtins__": {}}, dict(namespace))  # noqa: S307 - AST-whitelisted
 
 
 # --------------------------------------------------------------------------- figure spec
@@ -1110,8 +1078,6 @@ def _check_check(check, at, axes, params, where):
 
 
 def _check_derived(axes, fixed, derived, params, W):
-    from .sweep import resolve_derived  # local import: sweep depends on this module
-
     problems = []
     mesh = np.meshgrid(*[a.values for a in axes], indexing="ij")
     namespace = {**fixed, **{a.name: m.ravel() for a, m in zip(axes, mesh, strict=True)}}

@@ -145,7 +145,7 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
     provenance : dict
         From :func:`isac_core.provenance.provenance`.
     """
-    from .sweep import state_points
+    from .grid import state_points
 
     total = int(np.prod(spec.shape))
     metrics = spec.model.metrics

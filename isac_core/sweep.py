@@ -30,12 +30,12 @@ from dask.callbacks import Callback
 
 from . import rng as _rng
 from . import stats
-from .config import FigureSpec, evaluate_expression, expression_names
+from .config import FigureSpec
+from .grid import chunk_bounds, chunk_count, chunk_range, mc_mask, state_points
 from .models import get_model, model_source
 from .provenance import model_digest
 
 __all__ = [
-    "resolve_derived",
     "state_points",
     "chunk_bounds",
     "chunk_count",
@@ -49,87 +49,6 @@ __all__ = [
 log = logging.getLogger("isac_core.sweep")
 #: Progress of long computations: shown on the console as well as in the job's log.
 progress_log = logging.getLogger("isac_core.progress")
-
-
-# --------------------------------------------------------------------------- state points
-
-
-def resolve_derived(derived: Mapping[str, str], namespace: Mapping[str, object]) -> dict:
-    """Evaluate derived-parameter expressions, in dependency order.
-
-    Raises
-    ------
-    ValueError
-        On a circular definition.
-    """
-    values: dict[str, object] = {}
-    pending = dict(derived)
-    scope = dict(namespace)
-    while pending:
-        ready = [n for n, e in pending.items() if expression_names(e) <= set(scope)]
-        if not ready:
-            missing = {n: sorted(expression_names(e) - set(scope)) for n, e in pending.items()}
-            raise ValueError(f"derived parameters cannot be resolved (circular or missing): {missing}")
-        for name in ready:
-            scope[name] = values[name] = evaluate_expression(pending.pop(name), scope)
-    return values
-
-
-def state_points(spec: FigureSpec, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
-    """Values of the swept and derived parameters at flat points ``start:stop``.
-
-    Returns
-    -------
-    dict
-        ``name -> 1-D float array`` for every grid dimension and derived
-        parameter, plus ``"point"``, the flat indices.
-    """
-    total = int(np.prod(spec.shape))
-    stop = total if stop is None else stop
-    index = np.arange(start, stop)
-    coords = np.unravel_index(index, spec.shape)
-    out = {a.name: a.values[c] for a, c in zip(spec.axes, coords, strict=True)}
-    if spec.derived:
-        derived = resolve_derived(spec.derived, {**spec.fixed, **out})
-        out.update({k: np.broadcast_to(np.asarray(v, float), index.shape).copy() for k, v in derived.items()})
-    out["point"] = index
-    return out
-
-
-def mc_mask(spec: FigureSpec, points: Mapping[str, np.ndarray]) -> np.ndarray:
-    """True at the Monte Carlo markers among ``points``."""
-    n = points["point"].size
-    if not spec.mc_enabled:
-        return np.zeros(n, bool)
-    mask = np.ones(n, bool)
-    for name, values in spec.mc_at.items():
-        mask &= np.isin(points[name], values)
-    return mask
-
-
-def chunk_bounds(spec: FigureSpec) -> list[tuple[int, int]]:
-    """``(start, stop)`` of every chunk of the flat grid."""
-    return [chunk_range(spec, i) for i in range(chunk_count(spec))]
-
-
-def chunk_count(spec: FigureSpec) -> int:
-    """Number of chunks of the flat grid."""
-    return -(-int(np.prod(spec.shape)) // max(int(spec.chunk_size), 1))
-
-
-def chunk_range(spec: FigureSpec, chunk: int) -> tuple[int, int]:
-    """``(start, stop)`` of chunk ``chunk`` of the flat grid (without listing the others).
-
-    Raises
-    ------
-    IndexError
-        If the grid has no chunk ``chunk``.
-    """
-    n = chunk_count(spec)
-    if not 0 <= chunk < n:
-        raise IndexError(f"{spec.name} has {n} chunk(s); there is no chunk {chunk}")
-    size = max(int(spec.chunk_size), 1)
-    return chunk * size, min((chunk + 1) * size, int(np.prod(spec.shape)))
 
 
 def batch_sizes(n_trials: int, batch_size: int) -> list[int]:
