@@ -1,6 +1,6 @@
 r"""Localisation FIMs of the survey: AoA (eqs. (12)-(14)), ToF (eqs. (15)-(17)) and hybrid (eq. (18)).
 
-Geometry (spec section 3). The target sits at the origin; BS ``i`` is at distance
+Geometry (docs/errata.md). The target sits at the origin; BS ``i`` is at distance
 ``d_i`` [m] and ``theta_i`` is the azimuth of the vector *from BS i to the target*,
 with ``e_i = (cos theta_i, sin theta_i)``, ``t_i = (-sin theta_i, cos theta_i)``. Every
 BS transmits and receives; all ``N^2`` ordered pairs ``(i, j)`` (transmitter ``j``,
@@ -21,7 +21,7 @@ weight ``|zeta_r|^2 d_i^-beta d_j^-beta``:
         = |zeta_r|^2 (2 S E + 2 v v^T),   S = sum w,  E = sum w e e^T,  v = sum w e,  w = d^-beta.
 
 This is the same matrix as eq. (5) of Meng & Masouros; both use
-:mod:`isac_core.localization`. The Table III laws need ``beta = 2`` (spec section 5).
+:mod:`isac_core.localization`. The Table III laws need ``beta = 2`` (docs/errata.md).
 
 Hybrid, eq. (18): ``F_H = F_A + F_R`` (AoA and ToF errors uncorrelated). The CRLBs of
 eqs. (14), (17), (18) are expectations of ``tr(F^-1)`` over the BS process; this
@@ -29,7 +29,7 @@ module returns the per-drop ``tr(F^-1)`` [m^2], ``+inf`` for a singular FIM: ``N
 for AoA-only and ToF-only, ``N = 0`` for the hybrid (or a single BS exactly at
 endfire). Singularity is decided by :func:`isac_core.localization.trace_inverse_2x2`
 (determinant below its own rounding error, or condition number beyond ~1e24), not
-by the spec's ``det F <= 1e-12 (tr F)^2``: that rule also declares singular the rare
+by a rule ``det F <= 1e-12 (tr F)^2``: that rule also declares singular the rare
 drops in which one BS is ~1e-3 times closer than the next (probability ~1e-6 per
 drop), whose AoA CRLB is in fact tiny. Computed in the ``"nearest"`` frame (the
 Monte Carlo default), such drops keep an accurate determinant.

@@ -1,7 +1,7 @@
 r"""Gain constants ``|zeta_a|^2`` (AoA, eq. (13)) and ``|zeta_r|^2`` (ToF, eq. (16)) of the survey.
 
 The survey calls them "common gains" and gives no expression; this module uses
-textbook deterministic CRBs with a known waveform (spec section 4.6; none of the
+textbook deterministic CRBs with a known waveform (docs/errata.md; none of the
 constants below is stated in the paper).
 
 Per-link SNR (per receive element, over ``L`` snapshots), transmitter ``j`` ->
@@ -36,7 +36,7 @@ scale ``K_0``. With these units the FIMs ``|zeta_a|^2 S_2 G`` and
 ``|zeta_r|^2 (2 S E + 2 v v^T)`` (distances in m, ``beta = 2``) are in m^-2 and
 their inverse traces in m^2.
 
-Defaults (spec section 6.5): ``B = 10 MHz``, ``f_c = 3.5 GHz``, ``sigma^2 = -100 dBm``,
+Defaults (docs/errata.md): ``B = 10 MHz``, ``f_c = 3.5 GHz``, ``sigma^2 = -100 dBm``,
 ``sigma_RCS = 1 m^2``, ``P = 1 W``, ``L = 1``, ``xi = 3``; then
 ``g_0 = 3.697e-6 m^4`` and ``K_0 = 3.697e7 m^4``.
 """

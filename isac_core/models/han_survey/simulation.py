@@ -1,6 +1,6 @@
 r"""Monte Carlo and analytic curves of the survey's localisation results (Fig. 4(b), Table III).
 
-Fig. 4(b) (spec section 6). ``M = M_t = M_r`` antennas per BS at BS density
+Fig. 4(b) (docs/errata.md). ``M = M_t = M_r`` antennas per BS at BS density
 ``lambda = lambda_t / M`` (fixed antenna density ``lambda_t``, 50 km^-2). All BSs in a
 cooperation disk of radius ``R_c`` (400 m, calibrated) around the target cooperate:
 ``N ~ Poisson(mu)``, ``mu = lambda pi R_c^2``, positions iid uniform in the disk. Per
@@ -12,15 +12,15 @@ gain constants of :mod:`.gains` on the *same* drops (:func:`fig4b_samples`), so
 the hybrid; :func:`singular_probabilities`), so the plotted "average CRLB" is the
 median over drops (``isac_core.stats.median_interval`` handles the ``+inf`` drops).
 
-Table III (spec section 5). The ``N`` nearest BSs of a PPP of density ``lambda``
+Table III (docs/errata.md). The ``N`` nearest BSs of a PPP of density ``lambda``
 (ordered distances ``pi lambda d_k^2 = E_1 + ... + E_k``, uniform bearings):
 :func:`table3_samples` returns per-drop traces for AoA, ToF and hybrid for several
 ``N`` from nested clusters of the same drops; :func:`table3_summary` gives means
 (only where every drop is finite), standard errors and medians. Analytic overlays:
-the mean-field closed form (:func:`mean_field_crlb`, spec 5.3, not in the paper)
+the mean-field closed form (:func:`mean_field_crlb`, docs/errata.md, not in the paper)
 and the fitted laws ``c_R / ln^2 N``, ``c_A / ln N`` and ``1 / (a ln^2 N + b ln N)``
 (:func:`tof_law`, :func:`aoa_law`, :func:`hybrid_law` and their least-squares fits
-in log space, spec 5.4).
+in log space, docs/errata.md).
 
 Units: densities in m^-2 (convert km^-2 with ``isac_core.units``), distances in m,
 traces (CRLBs) in m^2.
@@ -66,9 +66,9 @@ FIG4B_COLUMNS = tuple(f"{scheme}_{model}" for model in POWER_MODELS for scheme i
 ANTENNA_DENSITY = 50e-6
 #: Cooperation radius ``R_c`` [m] (calibrated, not stated in the paper).
 COOPERATION_RADIUS = 400.0
-#: BS density of the Table III experiment [m^-2] (5 km^-2, chosen by the spec).
+#: BS density of the Table III experiment [m^-2] (5 km^-2, docs/errata.md).
 TABLE3_DENSITY = 5e-6
-#: Antennas per BS of the Table III experiment (chosen by the spec).
+#: Antennas per BS of the Table III experiment (docs/errata.md).
 TABLE3_ANTENNAS = 10
 #: Padded BS slots (drops x BSs) per Monte Carlo block; the work arrays of a block take
 #: about 200 bytes per slot (~25 MB), independent of the number of drops.
@@ -156,7 +156,7 @@ def disk_drops(rng, n_drops, density, radius=COOPERATION_RADIUS):
 
 
 def disk_unit_fims(rng, n_drops, density, *, radius=COOPERATION_RADIUS, beta=2.0):
-    r"""Unit-gain AoA and ToF FIMs of ``n_drops`` Poisson-in-disk drops (spec 6.6, steps 1-3).
+    r"""Unit-gain AoA and ToF FIMs of ``n_drops`` Poisson-in-disk drops (docs/errata.md).
 
     Drops are generated in blocks of about :data:`BLOCK_POINTS` padded BS slots by
     :func:`disk_drops`; the result depends only on the generator state, ``n_drops``,
@@ -202,7 +202,7 @@ def disk_unit_fims(rng, n_drops, density, *, radius=COOPERATION_RADIUS, beta=2.0
 
 
 def fig4b_traces(aoa, tof, M, **calibration):
-    r"""The six per-drop traces of Fig. 4(b) from unit-gain FIMs (spec 6.6, step 4).
+    r"""The six per-drop traces of Fig. 4(b) from unit-gain FIMs (docs/errata.md).
 
     Parameters
     ----------
@@ -229,7 +229,7 @@ def fig4b_traces(aoa, tof, M, **calibration):
 
 def fig4b_samples(rng, n_drops, M, *, antenna_density=ANTENNA_DENSITY, radius=COOPERATION_RADIUS,
                   return_counts=False, **calibration):
-    r"""Per-drop CRLB traces of Fig. 4(b) at ``M`` antennas per BS (spec 6.6).
+    r"""Per-drop CRLB traces of Fig. 4(b) at ``M`` antennas per BS (docs/errata.md).
 
     BS density ``lambda = antenna_density / M``; ``N ~ Poisson(lambda pi R_c^2)`` BSs
     uniform in the cooperation disk; ``beta = 2``. All six columns come from the same
@@ -271,7 +271,7 @@ def fig4b_samples(rng, n_drops, M, *, antenna_density=ANTENNA_DENSITY, radius=CO
 
 def table3_samples(rng, n_drops, N, *, density=TABLE3_DENSITY, M=TABLE3_ANTENNAS, power_model="P", beta=2.0,
                    n_nearest=None, **calibration):
-    r"""Per-drop CRLB traces of the ``N`` nearest BSs of a PPP (spec 5.2), for several ``N``.
+    r"""Per-drop CRLB traces of the ``N`` nearest BSs of a PPP (docs/errata.md), for several ``N``.
 
     Per drop the ``K`` nearest BSs are drawn once (:func:`isac_core.geometry.ppp_ordered_distances`,
     then ``K`` bearings uniform on ``[-pi, pi)``), and the cluster of size ``N`` is the
@@ -334,7 +334,7 @@ def table3_samples(rng, n_drops, N, *, density=TABLE3_DENSITY, M=TABLE3_ANTENNAS
 
 
 def table3_summary(samples, axis=0):
-    r"""Mean, standard error and median of per-drop traces (spec 5.2 estimator).
+    r"""Mean, standard error and median of per-drop traces (docs/errata.md).
 
     Parameters
     ----------
@@ -366,7 +366,7 @@ def _harmonic_numbers(N):
 
 
 def mean_field_crlb(N, density, zeta_a2, zeta_r2):
-    r"""Mean-field CRLBs of the ``N`` nearest BSs (spec 5.3; our derivation, not in the paper).
+    r"""Mean-field CRLBs of the ``N`` nearest BSs (our derivation, not in the paper; docs/errata.md).
 
     With ``d_k^-2 ~ pi lambda / k`` and the angles averaged (``E[cos^2 t t^T] = diag(1/8, 3/8)``,
     ``E[e e^T] = I/2``), ``S_2 = pi lambda H_N``, ``S_4 = (pi lambda)^2 H_N^(2)``:

@@ -234,7 +234,7 @@ def kappa_comm(L, mu_c, psi):
 
 
 def network_acceptance(rng, N, psi, *, mu_s=1.0, side=60.0, n_drops=3):
-    r"""Monte Carlo of the realised per-request sensing acceptance (MC-B, spec section 4.2).
+    r"""Monte Carlo of the realised per-request sensing acceptance (MC-B, docs/errata.md).
 
     Per drop: BSs (density 1) and targets (density ``mu_s``) are dropped as PPPs on a
     torus of side ``side`` (in units of ``lambda_b^-1/2``), each target requests its

@@ -45,7 +45,7 @@ Approximations (normalised ``c``):
   consistent with eq. (13).
 
 Monte Carlo: :func:`crlb_samples` (with optional independent acceptance thinning
-of the requested BSs, spec MC-A / MC-C).
+of the requested BSs, docs/errata.md, Monte Carlo).
 """
 
 from __future__ import annotations

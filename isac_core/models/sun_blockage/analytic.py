@@ -905,7 +905,7 @@ def sensing_coverage_exact(
     mu=1.0,
     trc=True,
 ):
-    """Exact single-network sensing coverage without the ``d_0`` exclusion (Theorem 2', spec sec. 3.8).
+    """Exact single-network sensing coverage without the ``d_0`` exclusion (Theorem 2', docs/errata.md).
 
     All LoS BS-BS interferers are counted at every distance from the sensing BS
     ``B_0``. Conditioned on ``d_0 = d`` (ST at the origin, ``B_0`` at ``(d, 0)``), with

@@ -1,6 +1,6 @@
-r"""Monte Carlo kernels of Sun et al. (ISAC coverage with building blockage), spec section 4.
+r"""Monte Carlo kernels of Sun et al. (ISAC coverage with building blockage), docs/errata.md.
 
-Model (spec section 2). Base stations (BSs) form a PPP of density ``lam`` [m^-2] on the
+Model (docs/errata.md). Base stations (BSs) form a PPP of density ``lam`` [m^-2] on the
 plane. Every link of length ``r`` [m] (UE--BS, target--BS, BS--BS) is line-of-sight (LoS)
 independently of every other link with probability ``P_L(r) = exp(-(beta r + p))``
 (:func:`.blockage.los_probability`); otherwise it is NLoS. Path gains are
@@ -36,7 +36,7 @@ independent LoS marks, the LoS points inside ``r_0`` being deleted. Beyond ``rho
   Gamma(2, ``1/beta``)). This matters: at low density the LoS far field is a rare event
   (usually no BS at all, sometimes one strong one), and replacing it by its mean biased
   the 20 dB sensing coverage by up to 0.14. Above ``FAR_LOS_MAX`` (dense LoS field, e.g.
-  ``lam >~ 2e-3`` at the spec's parameters, and always without blockage) it is replaced
+  ``lam >~ 2e-3`` at the default parameters, and always without blockage) it is replaced
   by its mean; the change against exact drawing is within the MC error (< 0.003 at
   ``lam = 1e-2``, 2e5 drops);
 * the NLoS BSs (a dense field, ``alpha_N > 2``) are replaced by their mean.
@@ -47,7 +47,7 @@ The means are closed forms in
 
 (:func:`tail_integral`): LoS ``2 pi lam e^-p w_L G(rho, alpha_L, beta)``, NLoS
 ``2 pi lam w_N [G(rho, alpha_N, 0) - e^-p G(rho, alpha_N, beta)]`` with the mean
-per-BS weights ``w``. Compared with a fixed disc of a few km (spec 4.1) this costs
+per-BS weights ``w``. Compared with a fixed disc of a few km (docs/errata.md) this costs
 about ``n_points`` BSs per drop at every density (plus the rare exact far LoS BSs), has
 no truncation bias at low density or without blockage (Corollary 2 with
 ``alpha_E = 5`` is reproduced, where a 3 km disc is 0.02 too high) and no memory
@@ -55,10 +55,10 @@ blow-up at high density.
 
 Kernels
 -------
-* :func:`comm_sinr_samples` -- MC-C (spec 4.2): desired LoS Rician link at ``r_0``;
+* :func:`comm_sinr_samples` -- MC-C (docs/errata.md): desired LoS Rician link at ``r_0``;
   LoS interferers beyond ``r_0`` (Rician), NLoS interferers anywhere (Exp(``mu_c``)).
   Theorem 1 is exact for this model up to its 4-term Rician series.
-* :func:`sensing_sinr_samples` -- the sensing MCs of spec 4.3, ``variant=``
+* :func:`sensing_sinr_samples` -- the sensing MCs of docs/errata.md, ``variant=``
 
   - ``"independent"`` (MC-S, matched to Theorem 2): the BS--B_0 interferers are an
     *independent* PPP around the sensing BS ``B_0`` with independent LoS marks; LoS points
@@ -68,15 +68,15 @@ Kernels
     the same BSs, with a fresh independent LoS mark per BS--B_0 link; LoS counted only
     beyond ``d_0``.
   - ``"shared"`` (MC-S2): as ``"shared_excluded"`` without the exclusion -- the plain
-    single-network model of Theorem 2' (spec 3.8).
+    single-network model of Theorem 2' (docs/errata.md).
 
   In the shared variants the far-field mean around ``B_0`` uses the B_0-centred
   integral beyond ``rho`` (``rho >= RADIUS_FACTOR d_0``, so the offset of ``B_0`` changes
   a small tail by ``O((d_0/rho)^2)``).
 * :func:`comm_sinr_samples_no_blockage`, :func:`sensing_sinr_samples_no_blockage` --
-  spec 4.5 (``beta = p = 0``: all links LoS, Rician everywhere; sensing as MC-S,
+  docs/errata.md (``beta = p = 0``: all links LoS, Rician everywhere; sensing as MC-S,
   without TRC by default), to compare with Special Cases 1-6.
-* :func:`rectangle_sinr_samples` -- spec 4.6: explicit rectangular buildings
+* :func:`rectangle_sinr_samples` -- docs/errata.md: explicit rectangular buildings
   (:func:`draw_buildings`, :func:`star_blocked`) instead of independent LoS marks, for
   comm and for sensing with the paper's exclusion; about 1e3 drops/s (not for sweeps).
 * :func:`coverage` turns samples into ``P(SINR > T)`` and its binomial standard error
@@ -132,7 +132,7 @@ RADIUS_FACTOR = 4.0
 #: LoS BSs beyond the disc are drawn exactly while their mean number (at the default
 #: disc radius) is at most this; above it they are dense and replaced by their mean.
 FAR_LOS_MAX = 64.0
-#: Buildings are dropped in a disc this much larger than the BS disc [m] (spec 4.6).
+#: Buildings are dropped in a disc this much larger than the BS disc [m] (docs/errata.md).
 RECT_MARGIN = 30.0
 #: Sensing variants: MC-S (matched to Theorem 2), MC-S1, MC-S2 (Theorem 2').
 VARIANTS = ("independent", "shared_excluded", "shared")
@@ -447,7 +447,7 @@ def comm_sinr_samples(
     n_points=N_POINTS,
     block=BLOCK_TRIALS,
 ):
-    r"""Monte Carlo samples of the communication SINR, MC-C (spec 4.2; eq 8, 10, 20).
+    r"""Monte Carlo samples of the communication SINR, MC-C (docs/errata.md; eq 8, 10, 20).
 
     ``SINR_c = P_t C_L r_0^-alpha_L h_0 / (I_L + I_N + noise)`` with ``h_0 ~ Rician(K)``,
     ``I_L`` the Rician-faded LoS BSs beyond the serving distance ``r_0`` and ``I_N`` the
@@ -571,7 +571,7 @@ def sensing_sinr_samples(
     n_points=N_POINTS,
     block=BLOCK_TRIALS,
 ):
-    r"""Monte Carlo samples of the sensing SINR at the sensing BS ``B_0`` (spec 4.3; eq 9, 11, 22).
+    r"""Monte Carlo samples of the sensing SINR at the sensing BS ``B_0`` (docs/errata.md; eq 9, 11, 22).
 
     ``SINR_s = P_t C_E sigma_0 d_0^-alpha_E / (I_BL + I_BN + I_TRC + noise)``:
     ``d_0`` is the distance from the sensing target (ST) to its nearest LoS BS ``B_0``,
@@ -585,7 +585,7 @@ def sensing_sinr_samples(
       LoS points within ``d_0`` of ``B_0`` are discarded, NLoS points count everywhere.
     * ``"shared_excluded"`` (MC-S1): the same BSs as the ST's network, fresh independent
       BS--B_0 LoS marks, LoS counted only beyond ``d_0``.
-    * ``"shared"`` (MC-S2; Theorem 2' of spec 3.8): as MC-S1 with every LoS BS counted.
+    * ``"shared"`` (MC-S2; Theorem 2' of docs/errata.md): as MC-S1 with every LoS BS counted.
 
     ``SINR_s = 0`` in a coverage hole. Without blockage (``beta = 0``) and with
     ``alpha_E <= 4`` the TRC interference is infinite and every sample is 0 (the value of
@@ -759,7 +759,7 @@ def _law_of_cosines(a, b, cos):
     return np.sqrt(x, out=x)
 
 
-# --------------------------------------------------------------------------- no blockage (spec 4.5)
+# --------------------------------------------------------------------------- no blockage (docs/errata.md)
 
 
 def comm_sinr_samples_no_blockage(
@@ -837,7 +837,7 @@ def sensing_sinr_samples_no_blockage(
     )
 
 
-# --------------------------------------------------------------------------- explicit rectangles (spec 4.6)
+# --------------------------------------------------------------------------- explicit rectangles (docs/errata.md)
 
 
 def draw_buildings(rng: np.random.Generator, lam_b, length, width, radius):
@@ -1043,7 +1043,7 @@ def rectangle_sinr_samples(
     exclusion=True,
     radius=1000.0,
 ):
-    r"""SINR samples with explicit rectangular buildings instead of independent LoS marks (spec 4.6).
+    r"""SINR samples with explicit rectangular buildings instead of independent LoS marks (docs/errata.md).
 
     Per drop: buildings (:func:`draw_buildings`, typical node outdoors), BSs of density
     ``lam`` uniform in a disc of radius ``radius`` (no far field beyond it), and the LoS
@@ -1063,7 +1063,7 @@ def rectangle_sinr_samples(
     Units as in :func:`comm_sinr_samples`; ``lam_b`` [m^-2], ``length``, ``width``,
     ``radius`` [m]. Cost: about ``lam pi radius^2`` (comm) or twice that (sensing)
     segments against ``lam_b pi (radius + 30)^2`` buildings per drop, a few ms per drop
-    at the spec's parameters (not meant for large sweeps).
+    at the default parameters (not meant for large sweeps).
 
     Returns
     -------
