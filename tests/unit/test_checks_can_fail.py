@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 from isac_core.checks import _CHECKS, check_figure
-from tests.unit.test_engine_extensions import _with, fig1  # noqa: F401 - the fixture
+from tests.unit.test_checks import _with, fig1  # noqa: F401 - the fixture
 
 LN2 = float(np.log(2.0))
 
@@ -112,7 +112,7 @@ def test_a_per_curve_allowance_is_applied_to_its_curve_only(fig1):  # noqa: F811
 
 def test_a_per_curve_allowance_must_name_a_curve(monkeypatch, tmp_path):
     from isac_core.config import ConfigError
-    from tests.unit.test_engine_extensions import BASE, _load
+    from tests.unit.test_checks import BASE, _load
 
     text = BASE.replace("    mc: {n_trials: 4000, batch_size: 1000}\n", """    mc: {n_trials: 4000, batch_size: 1000}
     agreement:
@@ -147,7 +147,7 @@ def test_agreement_against_an_exact_evaluation_tests_the_named_metric(fig1):  # 
 ])
 def test_an_exact_reference_must_be_an_analytic_metric_without_allowance(monkeypatch, tmp_path, entry, message):
     from isac_core.config import ConfigError
-    from tests.unit.test_engine_extensions import BASE, _load
+    from tests.unit.test_checks import BASE, _load
 
     text = BASE.replace("    mc: {n_trials: 4000, batch_size: 1000}\n",
                         f"    mc: {{n_trials: 4000, batch_size: 1000}}\n    agreement:\n      p_exceed: {entry}\n")

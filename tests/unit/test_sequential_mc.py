@@ -17,7 +17,7 @@ from isac_core.checks import check_figure
 from isac_core.config import ConfigError
 from isac_core.io import chunk_dataset, figure_dataset
 from isac_core.sweep import _sequential_estimate, chunk_bounds, chunk_task, run_chunk
-from tests.unit.test_engine_extensions import BASE, _load
+from tests.unit.test_checks import BASE, _load
 
 BATCH, CAP = 1000, 20_000
 
