@@ -26,7 +26,7 @@ _ENGINE = ("sweep",)
 #: it computes: the task itself (points, fixed values, trials, seed) is hashed, a model's own
 #: modules are followed from the model, and where a task runs changes no bit
 #: (tests/unit/test_determinism.py). Their imports are not followed either.
-_NOT_KERNEL = ("config", "provenance", "logs", "workers", "jobs", "models")
+_NOT_KERNEL = ("config", "config_files", "axes", "figure_spec", "provenance", "logs", "workers", "jobs", "models")
 
 _LIBRARIES = ("isac-sweep", "numpy", "scipy", "xarray", "zarr", "dask", "distributed", "matplotlib", "snakemake")
 

@@ -328,10 +328,12 @@ def _compute_distributed(g: _Graph, label, *, address, timeout, progress_interva
                               f"({type(exc).__name__}); start it or unset dask_address") from None
     names = list(g.tasks)
     t0 = last = time.perf_counter()
-    with client, client.as_current():
+    # not client.as_current(): it sets dask's process-wide scheduler option, and jobs running in
+    # threads (several chunks at once) would leave it pointing at a closed client
+    with client:
         futures = client.compute([g.tasks[k] for k in names])
         done = 0.0
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             done += g.weights.get(fut.key, 0.0)
             if time.perf_counter() - last >= progress_interval:
                 last = time.perf_counter()

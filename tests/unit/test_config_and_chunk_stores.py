@@ -46,9 +46,12 @@ def problems(workdir):
 def test_concurrent_chunks_on_one_distributed_cluster(workdir):
     """Jobs of different figures sharing a scheduler must not pick up each other's results."""
     distributed = pytest.importorskip("distributed")
+    import dask
+
     specs = load(workdir)
     tasks = [chunk_task(spec, i) for spec in specs.values() for i in range(len(chunk_bounds(spec)))]
     local = [run_chunk(t) for t in tasks]
+    scheduler = dask.config.get("scheduler", None)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         remote = [None] * len(tasks)
@@ -64,6 +67,8 @@ def test_concurrent_chunks_on_one_distributed_cluster(workdir):
     for a, b in zip(local, remote, strict=True):
         for key in a:
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    # the process's own dask scheduler is left as it was (xarray's writers use it)
+    assert dask.config.get("scheduler", None) == scheduler
 
 
 # ----------------------------------------------------------------- validation gaps
