@@ -491,23 +491,29 @@ def rate_theorem2(L, p_c, kappa_c, M_t, alpha, form="paper", *, step=STEP, eta_s
             raise ValueError("eta_step must lie in (0, 1]")
     else:
         param = float(_check_int(n_eta, "n_eta", 2))
+    return _per_cluster(L, p_c, kappa_c, lambda p: _rate_single(p, alpha, Q, step),
+                        lambda p, n, k: _rate_cluster(p, n, k, alpha, Q, form, step, eta_rule, param))
+
+
+def _per_cluster(L, p_c, kappa_c, single, cluster):
+    """Broadcast ``(L, p_c, kappa_c)``, check them, and evaluate ``single(p)`` at ``L = 1`` and
+    ``cluster(p, L, kappa)`` once per distinct ``(L >= 2, kappa)``; the result has the broadcast shape."""
     L, p, kappa = np.broadcast_arrays(np.asarray(L, float), np.asarray(p_c, float), np.asarray(kappa_c, float))
     _check_sizes(L)
     _check_unit_interval(p, "p_c")
     _check_unit_interval(kappa, "kappa_c")
     out = np.empty(L.shape)
     flat_L, flat_p, flat_k, flat_out = L.ravel(), p.ravel(), kappa.ravel(), out.reshape(-1)
-    single = flat_L == 1.0
-    if single.any():
-        flat_out[single] = _rate_single(flat_p[single], alpha, Q, step)
-    rest = ~single
+    one = flat_L == 1.0
+    if one.any():
+        flat_out[one] = single(flat_p[one])
+    rest = ~one
     if rest.any():
         keys = np.stack([flat_L[rest], flat_k[rest]], axis=-1)
         idx = np.flatnonzero(rest)
         for n, k in np.unique(keys, axis=0):
             sel = idx[(keys[:, 0] == n) & (keys[:, 1] == k)]
-            flat_out[sel] = _rate_cluster(flat_p[sel], int(n), float(k), alpha, Q, form, step, eta_rule,
-                                           param)
+            flat_out[sel] = cluster(flat_p[sel], int(n), float(k))
     return out[()]
 
 
@@ -613,23 +619,8 @@ def rate_exact(L, p_c, kappa_c, M_t, alpha, *, step=STEP, eta_step=ETA_STEP):
     step, eta_step = float(step), float(eta_step)
     if not (0.0 < step <= 1.0 and 0.0 < eta_step <= 1.0):
         raise ValueError("step and eta_step must lie in (0, 1]")
-    L, p, kappa = np.broadcast_arrays(np.asarray(L, float), np.asarray(p_c, float), np.asarray(kappa_c, float))
-    _check_sizes(L)
-    _check_unit_interval(p, "p_c")
-    _check_unit_interval(kappa, "kappa_c")
-    out = np.empty(L.shape)
-    flat_L, flat_p, flat_k, flat_out = L.ravel(), p.ravel(), kappa.ravel(), out.reshape(-1)
-    single = flat_L == 1.0
-    if single.any():
-        flat_out[single] = _rate_single(flat_p[single], alpha, Q, step)
-    rest = ~single
-    if rest.any():
-        keys = np.stack([flat_L[rest], flat_k[rest]], axis=-1)
-        idx = np.flatnonzero(rest)
-        for n, k in np.unique(keys, axis=0):
-            sel = idx[(keys[:, 0] == n) & (keys[:, 1] == k)]
-            flat_out[sel] = _rate_cluster_exact(flat_p[sel], int(n), float(k), alpha, Q, step, eta_step)
-    return out[()]
+    return _per_cluster(L, p_c, kappa_c, lambda p: _rate_single(p, alpha, Q, step),
+                        lambda p, n, k: _rate_cluster_exact(p, n, k, alpha, Q, step, eta_step))
 
 
 # --------------------------------------------------------------------------- Monte Carlo (MC-D)
