@@ -1,0 +1,39 @@
+# From a fresh clone, two commands (Python >= 3.10 is all they need):
+#   make run    regenerate every figure, its checks and the report (snakemake --cores <all cores>)
+#   make test   run the whole test suite
+# Both first make sure the project's virtual environment .venv exists and holds the locked
+# versions (requirements.lock); it is installed once and again only when requirements.lock or
+# pyproject.toml change. People who manage their own environment: see the README.
+
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+CORES ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+
+.PHONY: run test env
+
+run: env
+	@echo "==> snakemake --cores $(CORES)  (every configured figure, its checks and the report)"
+	@. $(VENV)/bin/activate && snakemake --cores $(CORES)
+
+test: env
+	@echo "==> pytest  (every test; the fast loop: see the README)"
+	@. $(VENV)/bin/activate && pytest
+
+env: $(STAMP)
+	@echo "==> $(VENV): isac-sweep installed, up to date with requirements.lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	@if [ ! -x $(VENV)/bin/python ]; then \
+	    echo "==> creating the virtual environment $(VENV) ($(PYTHON) -m venv)"; \
+	    $(PYTHON) -m venv $(VENV); \
+	fi
+	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	@if $(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	    echo "==> installing isac-sweep with the locked versions (requirements.lock) into $(VENV)"; \
+	    $(VENV)/bin/python -m pip install --quiet -r requirements.lock -e ".[test]"; \
+	else \
+	    echo "==> Python < 3.11: requirements.lock is for 3.11; installing isac-sweep unpinned into $(VENV)"; \
+	    $(VENV)/bin/python -m pip install --quiet -e ".[test]"; \
+	fi
+	@touch $(STAMP)
