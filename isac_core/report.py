@@ -228,9 +228,9 @@ def _palette_png(png: Path) -> bytes:
     from PIL import Image
 
     with Image.open(png) as im:
-        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    small.save(buf, format="PNG", optimize=True)
+    small.save(buf, format="PNG")
     return buf.getvalue()
 
 
