@@ -140,32 +140,25 @@ def _sequential_estimate(parts, kind, precision, *, final=False):
     """
     parts = list(parts)
     absolute, relative = precision.get("absolute", 0.0), precision.get("relative", 0.0)
-    value = se = trials = None
-    for b in range(1, len(parts) + 1):
+    value = se = trials = combined = None
+    for b, part in enumerate(parts, start=1):
         if kind == "median":
             est, err, n = _estimate(parts[:b], kind)
             stop_se = err
-        else:
-            combined = stats.combine(parts[:b])
+        else:  # one more batch on the running moments: the same operations as combine(parts[:b])
+            combined = part if combined is None else stats.combine([combined, part])
             est, err = stats.estimate(combined, kind)
             n, stop_se = combined.n, stats.stopping_standard_error(combined, kind)
         if value is None:
             value, se = np.full(est.shape, np.nan), np.full(est.shape, np.nan)
             trials = np.zeros(est.shape, np.int64)
         met = (trials == 0) & stats.precision_met(est, stop_se, absolute=absolute, relative=relative)
-        shortfall_left = None
-        if final and b == len(parts):
-            target = absolute + relative * np.abs(est)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shortfall_left = np.where((trials == 0) & ~met, np.square(stop_se / target), 0.0)
-            met = trials == 0
         value[met], se[met], trials[met] = est[met], err[met], n
-    if shortfall_left is not None:
-        shortfall = shortfall_left
-    else:
-        target = absolute + relative * np.abs(est)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shortfall = np.where(trials == 0, np.square(stop_se / target), 0.0)
+    undecided = trials == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shortfall = np.where(undecided, np.square(stop_se / (absolute + relative * np.abs(est))), 0.0)
+    if final:  # at the trial cap: the undecided members use every batch
+        value[undecided], se[undecided], trials[undecided] = est[undecided], err[undecided], n
     return value, se, trials, np.nan_to_num(shortfall, nan=np.inf, posinf=np.inf)
 
 
