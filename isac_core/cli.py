@@ -242,10 +242,12 @@ def _cmd_gallery(args):
 def _cmd_new_model(args):
     from .scaffold import new_model
 
+    if args.name in available_models():
+        raise ConfigError([f"a model {args.name!r} is registered already; choose another name"])
     try:
         root = new_model(args.name, args.path)
-    except ValueError as exc:
-        raise ConfigError([str(exc)]) from None
+    except (ValueError, OSError) as exc:
+        raise ConfigError([f"cannot write the package: {exc}"]) from None
     print(f"new model package: {root}\n  pip install -e {root}\n  pytest {root / 'tests'}\n"
           f"  select: {{{args.name}: all}} in config/config.yaml, then snakemake --cores N "
           "(docs/adding-a-model.md)")
@@ -307,6 +309,10 @@ def main(argv=None):
         sys.exit(0)
     except (ConfigError, ConnectionError, WorkflowUnavailable, PluginError) as exc:  # bad config, no Dask, ...
         sys.exit(f"isac: {exc}")
+    except Exception as exc:  # a damaged store, a failing check, ...: one line where the error says so
+        if getattr(exc, "without_traceback", False):
+            sys.exit(f"isac: {exc}")
+        raise
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from .config import FigureSpec
+from .stats import precision_text
 from .units import format_quantity, from_canonical
 
 __all__ = ["chunk_dataset", "figure_dataset", "write_zarr", "open_dataset", "verify_store", "CorruptStoreError",
@@ -127,10 +128,7 @@ def _metric_vars(spec: FigureSpec, flat: dict, shape):
 
 
 def _precision_attr(precision, cap):
-    parts = [f"{precision['absolute']:g}"] if precision.get("absolute") else []
-    if precision.get("relative"):
-        parts.append(f"{precision['relative']:g} |estimate|")
-    return f"standard error <= {' + '.join(parts)} per marker, at most {cap} trials"
+    return f"standard error <= {precision_text(precision)} per marker, at most {cap} trials"
 
 
 def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict) -> xr.Dataset:
@@ -215,7 +213,8 @@ def figure_dataset(spec: FigureSpec, chunks: list[xr.Dataset], provenance: dict)
         "fixed_parameters": " ".join(sorted(spec.fixed)),
         "mc_trials_per_marker": int(spec.n_trials) if spec.mc_enabled else 0,
         "mc_batch_size": int(spec.batch_size),
-        **({"mc_precision": _precision_attr(spec.precision, spec.n_trials)} if spec.precision else {}),
+        **({"mc_precision": _precision_attr(spec.precision, spec.n_trials)}
+           if spec.precision and spec.mc_enabled else {}),
         **provenance,
     }
     ds = xr.Dataset(_metric_vars(spec, flat, spec.shape), coords=coords, attrs=attrs)

@@ -292,7 +292,7 @@ def render(ds: xr.Dataset, spec: FigureSpec):
     # and the bottom margin belongs to the legend
     fig.suptitle(text, x=0.01, ha="left", fontsize=6, color="0.4")
     # below the axes: a legend never covers data
-    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=min(3, len(handles)),
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=max(1, min(3, len(handles))),
                frameon=False)
     return fig
 

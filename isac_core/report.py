@@ -289,7 +289,7 @@ def _citation(ds) -> str:
     return f"<i>{_e(title)}</i>" + (f", {_e(authors)}" if authors else "")
 
 
-def _contents(papers) -> str:
+def _contents(papers, *, quoted: bool, errata: bool) -> str:
     """Table of contents: per paper its citation and every figure with its verdict."""
     out = ["<nav><h2>Contents</h2><ul>"]
     for paper, figures in papers.items():
@@ -300,8 +300,11 @@ def _contents(papers) -> str:
             out.append(f'<li><a href="#{_e(check["figure"])}">{_e(check["figure"])}</a> {_e(ds.attrs["title"])} '
                        f"{_verdict(check['passed'])}</li>")
         out.append("</ul></li>")
-    out.append('<li><a href="#quoted">Numbers quoted in the papers, with ours</a></li>'
-               '<li><a href="#errata">Errata: corrections and reconstructed parameters</a></li></ul></nav>')
+    if quoted:
+        out.append('<li><a href="#quoted">Numbers quoted in the papers, with ours</a></li>')
+    if errata:
+        out.append('<li><a href="#errata">Errata: corrections and reconstructed parameters</a></li>')
+    out.append("</ul></nav>")
     return "".join(out)
 
 
@@ -335,13 +338,15 @@ def write_report(entries, path: str | Path, *, errata: str | Path | None = None)
         errata_html = ('<h2 id="errata">Errata: corrections and reconstructed parameters'
                        '<a class="top" href="#top">back to top</a></h2><details><summary>docs/errata.md '
                        f"(click to show)</summary><pre>{_e(Path(errata).read_text())}</pre></details>")
+    quoted = _quoted_section(figures)
+    errata_link = ' (<a href="#errata">errata</a>)' if errata_html else " (docs/errata.md)"
     body = (
         f'<header id="top"><h1>isac-sweep report</h1><p>{n_pass} of {len(figures)} figures pass every check. '
         "Analytic curves are lines, Monte Carlo estimates are markers with 95 % intervals. Parameters in "
-        '<span class="recon">orange</span> are not stated in the paper and were reconstructed '
-        '(<a href="#errata">errata</a>).</p></header>'
-        + _contents(papers) + _quoted_section(figures) + _inventory_section(inventories) + "\n".join(sections)
-        + errata_html
+        '<span class="recon">orange</span> are not stated in the paper and were reconstructed'
+        f"{errata_link}.</p></header>"
+        + _contents(papers, quoted=bool(quoted), errata=bool(errata_html)) + quoted
+        + _inventory_section(inventories) + "\n".join(sections) + errata_html
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

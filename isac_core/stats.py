@@ -37,6 +37,7 @@ __all__ = [
     "estimate",
     "stopping_standard_error",
     "precision_met",
+    "precision_text",
     "binomial_standard_error",
     "bonferroni_z",
     "median_interval",
@@ -102,8 +103,9 @@ def estimate(m: Moments, kind: str = "probability"):
 def stopping_standard_error(m: Moments, kind: str = "probability") -> np.ndarray:
     """Standard error that a sequential stopping rule compares with its target.
 
-    For ``kind="probability"`` it is the Agresti--Coull one,
-    ``sqrt(p~ (1 - p~) / n)`` with ``p~ = (successes + 2) / (n + 4)``: unlike
+    For ``kind="probability"`` it is ``sqrt(p~ (1 - p~) / n)`` with the Agresti--Coull
+    centre ``p~ = (successes + 2) / (n + 4)`` (divided by ``n``, not ``n + 4``: slightly
+    larger, so the rule errs towards more trials): unlike
     ``sqrt(p (1 - p) / n)`` it is not 0 after a batch without a success, so a rare
     event is never declared precise on no evidence. For ``kind="mean"`` it is the
     sample standard error of :func:`estimate`.
@@ -112,6 +114,14 @@ def stopping_standard_error(m: Moments, kind: str = "probability") -> np.ndarray
         p = (m.mean * m.n + 2.0) / (m.n + 4.0)
         return np.sqrt(p * (1.0 - p) / m.n)
     return estimate(m, kind)[1]
+
+
+def precision_text(precision) -> str:
+    """``"0.0025"``, ``"0.01 |estimate|"`` or ``"0.0025 + 0.01 |estimate|"``: a precision target in words."""
+    parts = [f"{precision['absolute']:g}"] if precision.get("absolute") else []
+    if precision.get("relative"):
+        parts.append(f"{precision['relative']:g} |estimate|")
+    return " + ".join(parts)
 
 
 def precision_met(estimate_, se, *, absolute=0.0, relative=0.0) -> np.ndarray:

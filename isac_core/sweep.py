@@ -77,7 +77,7 @@ def chunk_task(spec: FigureSpec, chunk: int) -> dict:
         "mc_mask": mask.tolist(),
         "n_trials": int(spec.n_trials),
         "batch_size": int(spec.batch_size),
-        **({"precision": dict(spec.precision)} if spec.precision else {}),
+        **({"precision": dict(spec.precision)} if spec.precision and spec.mc_enabled else {}),
         "seed": int(spec.seed),
         "kernel_digest": model_digest(model_source(spec.model_key)),
     }
@@ -345,9 +345,10 @@ def _assemble(task, model, g: _Graph, results, n):
             out[f"{metric}_mc"] = np.full(n, np.nan)
             out[f"{metric}_mc_se"] = np.full(n, np.nan)
     precision = task.get("precision")
-    if precision:
-        for metric in {c[0] for c in g.curves}:
-            out[f"{metric}_mc_n"] = np.zeros(n, np.int64)
+    if precision:  # every simulated metric, also in a chunk without markers (the dataset expects them)
+        for metric in task["metrics"]:
+            if model.metrics[metric].simulate is not None:
+                out[f"{metric}_mc_n"] = np.zeros(n, np.int64)
     for metric, members, names in g.curves:
         kind = model.metrics[metric].kind
         if precision:
@@ -459,7 +460,7 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", po
     precision = task.get("precision")
     if precision:
         log.info("%s: %d points, %d MC markers x %d metric(s), standard error <= %s, at most %d trials "
-                 "in batches of %d", label, n, int(mask.sum()), len(task["metrics"]), _precision_text(precision),
+                 "in batches of %d", label, n, int(mask.sum()), len(task["metrics"]), stats.precision_text(precision),
                  task["n_trials"], -(-task["n_trials"] // n_batches))
     else:
         log.info("%s: %d points, %d MC markers x %d metric(s), %d trials each in %d batch(es)",
@@ -487,11 +488,3 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", po
         timing.update(wall_s=wall, kernel_cpu_s=sum(cpu for _, cpu in results.values()), tasks=len(results))
     return _assemble(task, model, g, {k: value for k, (value, _) in results.items()}, n)
 
-
-def _precision_text(precision):
-    parts = []
-    if precision.get("absolute"):
-        parts.append(f"{precision['absolute']:g}")
-    if precision.get("relative"):
-        parts.append(f"{precision['relative']:g} |estimate|")
-    return " + ".join(parts)

@@ -32,14 +32,14 @@ def _distribution(ep) -> str:
     return ep.dist.name if getattr(ep, "dist", None) is not None else "an unknown package"
 
 
-def _scan(group: str) -> tuple[dict, list[str]]:
-    """``name -> entry point`` of ``group``, and the problems (one name registered twice)."""
-    found, problems = {}, []
+def _scan(group: str) -> tuple[dict, dict[str, str]]:
+    """``name -> entry point`` of ``group``, and ``name -> problem`` for a name registered twice."""
+    found, problems = {}, {}
     for ep in metadata.entry_points(group=group):
         if ep.name in found and found[ep.name].value != ep.value:
             other = found[ep.name]
-            problems.append(f"{ep.name!r} is registered twice in {group}: by {_distribution(other)} "
-                            f"({other.value}) and by {_distribution(ep)} ({ep.value}); uninstall one")
+            problems[ep.name] = (f"{ep.name!r} is registered twice in {group}: by {_distribution(other)} "
+                                 f"({other.value}) and by {_distribution(ep)} ({ep.value}); uninstall one")
         found.setdefault(ep.name, ep)
     return found, problems
 
@@ -52,11 +52,6 @@ _FIGURES, _FIGURE_PROBLEMS = _scan(FIGURES_GROUP)
 MODEL_MODULES = {name: ep.value for name, ep in _MODELS.items()}
 
 _cache: dict[str, Model] = {}
-
-
-def _check_registry():
-    if _MODEL_PROBLEMS:
-        raise PluginError("; ".join(_MODEL_PROBLEMS))
 
 
 def get_model(key: str) -> Model:
@@ -72,7 +67,8 @@ def get_model(key: str) -> Model:
     """
     if key in _cache:
         return _cache[key]
-    _check_registry()
+    if key in _MODEL_PROBLEMS:
+        raise PluginError(_MODEL_PROBLEMS[key])
     if key not in MODEL_MODULES:
         raise KeyError(f"unknown model {key!r}; known models: {', '.join(sorted(MODEL_MODULES))}")
     ep = _MODELS[key]
@@ -90,8 +86,7 @@ def get_model(key: str) -> Model:
 
 
 def available_models() -> list[str]:
-    """Keys of every registered model."""
-    _check_registry()
+    """Keys of every registered model (a name two packages register is refused when it is used)."""
     return sorted(MODEL_MODULES)
 
 
@@ -104,8 +99,8 @@ def figure_file(paper: str) -> Path | None:
     """The figure file a package registers for ``paper`` (entry-point group ``isac_sweep.figures``), if any."""
     if paper not in _FIGURES:
         return None
-    if _FIGURE_PROBLEMS:
-        raise PluginError("; ".join(_FIGURE_PROBLEMS))
+    if paper in _FIGURE_PROBLEMS:
+        raise PluginError(_FIGURE_PROBLEMS[paper])
     ep = _FIGURES[paper]
     try:
         path = Path(ep.load())

@@ -112,3 +112,13 @@ def test_report_names_the_papers_and_links_the_errata(report_html):
     assert '<h2 class="paper" id="paper-li_tradeoff"><i>li_tradeoff (workflow test)</i>' in text
     assert 'href="#li_tradeoff/fig3"' in text and 'href="#top"' in text
     assert 'id="quoted"' in text and 'id="errata"' in text and "Corrections to printed equations" in text
+
+
+def test_no_link_to_a_missing_section(report_html, tmp_path):
+    from isac_core.report import write_report
+
+    entries = [(p, p.with_name(p.name.replace(".zarr", ".check.json")), p.with_name(p.name.replace(".zarr", ".png")))
+               for p in sorted(report_html.parent.parent.glob("*/*/*.zarr"))]
+    text = write_report(entries, tmp_path / "index.html").read_text()  # no errata given
+    assert 'href="#errata"' not in text and 'id="errata"' not in text
+    assert ('href="#quoted"' in text) == ('id="quoted"' in text)

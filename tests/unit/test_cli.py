@@ -102,3 +102,24 @@ def test_status_without_the_workflow_says_so_in_one_line(test_config, monkeypatc
         main(["status"])
     message = str(info.value.code)
     assert message.startswith("isac: no workflow at ") and "\n" not in message, message
+
+
+def test_report_on_a_damaged_store_is_one_line(test_config, monkeypatch):
+    monkeypatch.chdir(test_config)
+    main(["run", "li_tradeoff/fig3", "--results", "out"])
+    store = test_config / "out/li_tradeoff/fig3/fig3.zarr"
+    next(p for p in store.rglob("*") if p.is_file() and p.name != "manifest.json").unlink()
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--results", "out", "--partial"])
+    message = str(info.value.code)
+    assert message.startswith("isac: ") and "fig3.zarr" in message and "\n" not in message, message
+
+
+def test_new_model_refuses_a_bad_folder_or_a_taken_name(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SystemExit) as info:
+        main(["new-model", "fresh_one", "--path", str(tmp_path / "file")])
+    assert str(info.value.code).startswith("isac: ") and "cannot write the package" in str(info.value.code)
+    with pytest.raises(SystemExit) as info:
+        main(["new-model", "li_tradeoff", "--path", str(tmp_path)])
+    assert "a model 'li_tradeoff' is registered already" in str(info.value.code)

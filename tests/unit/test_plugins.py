@@ -49,8 +49,13 @@ def test_a_name_registered_twice_is_refused(monkeypatch):
     monkeypatch.setattr(models.metadata, "entry_points", entry_points)
     found, problems = models._scan(GROUP)
     assert list(found) == ["twin"]
-    assert problems == ["'twin' is registered twice in isac_sweep.models: by isac-a (pkg_a.model:MODEL) and by "
-                        "isac-b (pkg_b.model:MODEL); uninstall one"]
+    assert problems == {"twin": "'twin' is registered twice in isac_sweep.models: by isac-a (pkg_a.model:MODEL) and "
+                                "by isac-b (pkg_b.model:MODEL); uninstall one"}
+    # only the duplicated name is refused; the other models stay usable
+    monkeypatch.setitem(models._MODEL_PROBLEMS, "twin", problems["twin"])
+    with pytest.raises(PluginError, match="registered twice"):
+        models.get_model("twin")
+    assert models.get_model("li_tradeoff").key == "li_tradeoff"
 
 
 def test_a_figure_file_using_a_broken_plug_in_fails_validation_in_one_line(test_config, monkeypatch):

@@ -152,3 +152,21 @@ def test_precision_settings_are_validated(monkeypatch, tmp_path, mc, message):
     text = BASE.replace("    mc: {n_trials: 4000, batch_size: 1000}\n", f"    mc: {mc}\n")
     with pytest.raises(ConfigError, match=message):
         _load(monkeypatch, tmp_path, text)
+
+
+def test_chunks_without_markers_assemble(monkeypatch, tmp_path):
+    # markers only at two thresholds, one grid point per chunk: most chunks have no marker
+    spec = _spec(monkeypatch, tmp_path, f"{{absolute: 0.01, max_trials: {CAP}}}", metrics="[p_exceed]")
+    spec = dataclasses.replace(spec, mc_at={"t": np.array([1.0, 2.0])})
+    ds = _run(spec, chunk_size=1)
+    n = ds["p_exceed_mc_n"]
+    assert int((n > 0).sum()) == 4 and int((n == 0).sum()) == n.size - 4
+    assert check_figure(ds, spec)["passed"]
+
+
+def test_no_precision_without_monte_carlo(monkeypatch, tmp_path):
+    spec = _spec(monkeypatch, tmp_path, f"{{absolute: 0.01, max_trials: {CAP}}}", metrics="[p_exceed]")
+    spec = dataclasses.replace(spec, mc_enabled=False)
+    assert "precision" not in chunk_task(spec, 0)
+    ds = _run(spec)
+    assert "mc_precision" not in ds.attrs and "p_exceed_mc_n" not in ds

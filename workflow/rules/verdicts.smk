@@ -4,7 +4,7 @@ rule verdicts:
     # stays so until the figure passes, since this rule's output is only kept when it passes.
     input:
         checks=all_outputs("check"),
-        report="results/report/index.html",
+        report=REPORT,
     output:
         "results/verdicts.json",
     params:
