@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-tomllib = pytest.importorskip("tomllib")  # Python >= 3.11, as the lock
-
 
 def _lock() -> dict[str, str]:
     pins = {}
@@ -25,6 +23,7 @@ def _lock() -> dict[str, str]:
 
 
 def _requirement_names() -> list[str]:
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11, as the lock
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = project["dependencies"] + project["optional-dependencies"]["test"]
     return [re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", r).group(0)).lower() for r in reqs]

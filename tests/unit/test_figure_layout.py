@@ -63,7 +63,9 @@ def test_layout(name):
         handles = legend.legend_handles[:len(spec.axis(spec.plot["curves"]).values)]
         markers = [h.get_marker() for h in handles]
         assert len(set(markers)) == len(markers), f"{name}: curves share a marker shape"
-        assert all(mcolors.to_hex(h.get_color()) in {c.lower() for c in PALETTE} for h in handles)
+        colours = [mcolors.to_hex(h.get_color()) for h in handles]
+        assert all(c in {p.lower() for p in PALETTE} for c in colours)
+        assert len(set(colours)) == min(len(colours), len(PALETTE)), f"{name}: curves share a colour"
 
 
 def _deuteranopia(hex_colour):
@@ -81,6 +83,8 @@ def _closest_pair(palette):
 
 
 def test_the_palette_stays_apart_under_deuteranopia():
+    # closest pairs, Euclidean in simulated sRGB: 0.20 for Okabe-Ito (bluish green / reddish purple),
+    # 0.115 for tab10 (blue / purple); 0.15 lies between them, a comparison, not a perceptual threshold
     assert _closest_pair(PALETTE) > 0.15
     # the check can fail: matplotlib's default tab10 has colours that merge
     assert _closest_pair([mcolors.to_hex(f"C{i}") for i in range(8)]) < 0.15

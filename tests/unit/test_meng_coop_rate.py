@@ -405,26 +405,35 @@ def test_exact_rate_converged_and_equal_to_theorem2_at_l1():
         fine = R.rate_exact(L, p, k, M_T, alpha, step=R.STEP / 2, eta_step=R.ETA_STEP / 2)
         assert np.all(np.isfinite(base))
         np.testing.assert_allclose(base, fine, rtol=0.0, atol=1e-8)
-    ps = np.linspace(0.0, 1.0, 5)
-    np.testing.assert_array_equal(R.rate_exact(1, ps, 0.4, M_T, ALPHA), R.rate_theorem2(1, ps, 0.4, M_T, ALPHA))
+    # L = 1 against adaptive quadrature of its single integral (an independent evaluation)
+    for p in (0.05, 0.5, 1.0):
+        def f(u, p=p):
+            return _one_minus_lt(p * np.exp(u), M_T - 1) / (1.0 + R.h2(np.exp(u), ALPHA, 1.0))
+
+        ref = quad(f, -40.0, 80.0, epsabs=1e-13, epsrel=1e-12, limit=400)[0]
+        assert R.rate_exact(1, p, 0.4, M_T, ALPHA) == pytest.approx(ref, abs=1e-9)
     assert np.all(R.rate_exact(np.arange(1, 6), 0.0, 0.8, M_T, ALPHA) == 0.0)
 
 
 @pytest.mark.parametrize("alpha", [3.0, 4.0])
 def test_mc_matches_exact_rate_with_no_allowance(alpha):
-    # 2 curves x 20 sizes at the statistical level alone; Theorem 2 (up to ~5 % off)
-    # fails the same test, so it can tell an approximation from the exact value.
+    # 2 curves x 20 sizes at the statistical level alone. Theorem 2 (4-5 % off in places) fails
+    # the same test wherever its bias d = |Theorem 2 - exact| / SE exceeds z + 3: there a miss has
+    # probability >= 0.999, so the test can tell an approximation from the exact value.
     n_markers = 2 * len(L_RANGE)
     z = bonferroni_z(n_markers)
-    theorem2_misses = 0
+    strong = 0
     for seed, (mu, p) in enumerate([(1.0, 0.2), (3.0, 0.8)]):
         kap = kappa_comm(L_RANGE, mu, PSI)
         s = R.rate_samples(np.random.default_rng(40 + seed), N_MC, L_RANGE, p, kap, M_T, alpha)
         mean, se = s.mean(axis=0), s.std(axis=0, ddof=1) / np.sqrt(N_MC)
         exact = R.rate_exact(L_RANGE, p, kap, M_T, alpha)
         assert np.all(np.abs(exact - mean) <= z * se)
-        theorem2_misses += int(np.sum(np.abs(R.rate_theorem2(L_RANGE, p, kap, M_T, alpha) - mean) > z * se))
-    assert theorem2_misses >= n_markers // 4
+        theorem2 = R.rate_theorem2(L_RANGE, p, kap, M_T, alpha)
+        biased = np.abs(theorem2 - exact) > (z + 3.0) * se
+        assert np.all(np.abs(theorem2 - mean)[biased] > z * se[biased])
+        strong += int(biased.sum())
+    assert strong >= 1  # the check above is not vacuous (2 such markers here at alpha = 3, 13 at alpha = 4)
 
 
 def test_exact_rate_input_validation():

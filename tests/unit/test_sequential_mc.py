@@ -23,6 +23,8 @@ BATCH, CAP = 1000, 20_000
 
 
 def _spec(monkeypatch, tmp_path, precision, metrics="[p_exceed, mean_x]"):
+    for old in ("    metrics: [p_exceed, p_markov, p_exceed_sim]\n", "    mc: {n_trials: 4000, batch_size: 1000}\n"):
+        assert old in BASE, old
     text = BASE.replace("    metrics: [p_exceed, p_markov, p_exceed_sim]\n", f"    metrics: {metrics}\n")
     text = text.replace("    mc: {n_trials: 4000, batch_size: 1000}\n",
                         f"    mc: {{batch_size: {BATCH}, precision: {precision}}}\n")
@@ -52,13 +54,13 @@ def test_each_marker_gets_the_trials_its_precision_needs(absolute):
     assert len(np.unique(n)) >= 3  # fewer trials where p (1 - p) is small
     se = ds["p_exceed_mc_se"].values
     assert np.all(se <= 0.01 + 1e-12)
-    # the previous batch count was not enough (by the Agresti-Coull stopping SE) wherever more than one ran
-    p = ds["p_exceed_mc"].values
-    fewer = n - BATCH
-    p_tilde = (p * fewer + 2.0) / (fewer + 4.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        before = np.sqrt(p_tilde * (1 - p_tilde) / fewer)
-    assert np.all(before[n > BATCH] > 0.01)
+    # one batch fewer was not enough: the stopping SE of the estimate from n - BATCH trials
+    # (a fixed-count run of that size draws the same batches) is above the target
+    for count in np.unique(n[n > BATCH]):
+        p = _run(dataclasses.replace(spec, precision={}, n_trials=int(count - BATCH)))["p_exceed_mc"].values
+        m = count - BATCH
+        p_tilde = (p * m + 2.0) / (m + 4.0)
+        assert np.all(np.sqrt(p_tilde * (1 - p_tilde) / m)[n == count] > 0.01)
     # fewer trials than the fixed count giving SE <= 0.01 at any p (2,500 per marker, 3 batches)
     assert n.sum() < 3 * BATCH * n.size
     assert ds.attrs["mc_precision"] == f"standard error <= 0.01 per marker, at most {CAP} trials"

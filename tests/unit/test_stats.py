@@ -15,7 +15,7 @@ def test_nan_markers_fail():
 
 def test_exact_binomial_in_the_tails():
     n = 27778
-    # one success where the analytic probability is 1e-6: p-value 0.027, plausible, passes at 1 %
+    # one success where the analytic probability is 1e-6: two-sided p-value 0.055, passes at 1 %
     assert stats.agreement([1e-6], [1 / n], n)["passed"]
     # three successes at 1e-6: p-value ~1e-5, fails
     assert not stats.agreement([1e-6], [3 / n], n)["passed"]
@@ -25,7 +25,7 @@ def test_exact_binomial_in_the_tails():
 
 
 def test_exact_binomial_false_alarm_rate_is_controlled():
-    """Draw honest binomial counts at tail probabilities: failures stay near the nominal 1 %."""
+    """Draw honest binomial counts at tail probabilities: failures stay at most 3 SE above the nominal 1 %."""
     rng = np.random.default_rng(0)
     n, p = 27778, np.array([0.999993, 1e-5, 0.5, 0.02, 0.9])
     fails = 0
