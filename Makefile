@@ -21,7 +21,7 @@ test: env
 	@. $(VENV)/bin/activate && pytest
 
 env: $(STAMP)
-	@echo "==> $(VENV): isac-sweep installed, up to date with requirements.lock"
+	@echo "==> $(VENV): isac-sweep installed, up to date with requirements.lock and pyproject.toml"
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ ! -x $(VENV)/bin/python ]; then \
@@ -29,11 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 	    $(PYTHON) -m venv $(VENV); \
 	fi
 	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	@if $(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	@if $(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
 	    echo "==> installing isac-sweep with the locked versions (requirements.lock) into $(VENV)"; \
 	    $(VENV)/bin/python -m pip install --quiet -r requirements.lock -e ".[test]"; \
 	else \
-	    echo "==> Python < 3.11: requirements.lock is for 3.11; installing isac-sweep unpinned into $(VENV)"; \
+	    echo "==> requirements.lock is for Python 3.11; installing isac-sweep unpinned into $(VENV)"; \
 	    $(VENV)/bin/python -m pip install --quiet -e ".[test]"; \
 	fi
 	@touch $(STAMP)

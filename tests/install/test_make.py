@@ -44,7 +44,7 @@ def test_the_environment_step_installs_once(clone):
     assert (clone / ".venv" / "bin" / "isac").exists()
     second = _make(clone, "env")
     assert "installing" not in second and "creating" not in second
-    assert "up to date with requirements.lock" in second
+    assert "up to date with requirements.lock and pyproject.toml" in second
     for target in ("run", "test"):  # what each target would do now: no install, just its command
         plan = _make(clone, "-n", target)
         assert "pip install" not in plan and "venv" in plan, plan
