@@ -267,7 +267,8 @@ def main(argv=None):
                         help="experiment config (default: config/config.yaml)")
     common.add_argument("--workdir", default=argparse.SUPPRESS,
                         help="folder figures_dir and results are relative to (default: .)")
-    parser = argparse.ArgumentParser(prog="isac", description=__doc__.split("\n\n")[0].replace("``", ""), parents=[common],
+    summary = __doc__.split("\n\n")[0].replace("``", "")
+    parser = argparse.ArgumentParser(prog="isac", description=summary, parents=[common],
                                      epilog="examples:\n" + __doc__.split("--------\n")[1].replace("``", ""),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"isac-sweep {__version__}")
