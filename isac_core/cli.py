@@ -266,7 +266,7 @@ def main(argv=None):
     common.add_argument("--config", default=argparse.SUPPRESS,
                         help="experiment config (default: config/config.yaml)")
     common.add_argument("--workdir", default=argparse.SUPPRESS,
-                        help="folder figures_dir and results are relative to (default: .)")
+                        help="folder figures_dir (and, for isac status, results/) is relative to (default: .)")
     summary = __doc__.split("\n\n")[0].replace("``", "")
     parser = argparse.ArgumentParser(prog="isac", description=summary, parents=[common],
                                      epilog="examples:\n" + __doc__.split("--------\n")[1].replace("``", ""),
