@@ -17,7 +17,9 @@ in canonical units, independent of the YAML it came from.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import json
 import logging
 import re
@@ -35,6 +37,9 @@ from .axes import (
     snap_to,
     snap_union,
 )
+from .checks import KINDS as CHECK_KINDS
+from .checks.kind import Context as CheckContext
+from .checks.kind import key_problems
 from .config_files import (
     SCHEMA_DIR,
     ConfigError,
@@ -148,7 +153,7 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
     data = _load_yaml(path, problems, shown)
     if data is None:
         raise ConfigError(problems)
-    schema = _schema("figures.schema.yaml")
+    schema = figures_schema()
 
     def figure_of(parts):
         if len(parts) >= 2 and parts[0] == "figures":
@@ -183,6 +188,16 @@ def load_figure_file(path, *, seed=0, defaults=None, display_path=None, chunk_si
     if problems:
         raise ConfigError(problems)
     return specs
+
+
+@functools.cache
+def figures_schema() -> dict:
+    """The figure-file schema, with the check kinds of :data:`isac_core.checks.KINDS` filled in."""
+    schema = copy.deepcopy(_schema("figures.schema.yaml"))
+    kind = schema["$defs"]["check"]["properties"]["kind"]
+    kind["enum"] = list(CHECK_KINDS)
+    kind["description"] = "; ".join(f"{k.name}: {k.summary}" for k in CHECK_KINDS.values()) + "."
+    return schema
 
 
 def _bare_number(value) -> bool:
@@ -246,13 +261,13 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     problems: list[str] = []
     params = model.parameters
 
-    def W(k):
+    def locate(k):
         return _where(shown, key, k)
 
-    def known(name, k):
+    def is_parameter(name, k):
         if name not in params:
             problems.append(
-                f"{W(k)}: {name!r} is not a parameter of model {model.key!r}; "
+                f"{locate(k)}: {name!r} is not a parameter of model {model.key!r}; "
                 f"parameters: {', '.join(params)}"
             )
             return False
@@ -260,49 +275,50 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
 
     for m in fig["metrics"]:
         if m not in model.metrics:
-            problems.append(f"{W('metrics')}: unknown metric {m!r}; model {model.key!r} has {', '.join(model.metrics)}")
+            problems.append(f"{locate('metrics')}: unknown metric {m!r}; "
+                            f"model {model.key!r} has {', '.join(model.metrics)}")
 
     axes = []
     for name, axis_spec in fig["grid"].items():
-        if not known(name, f"grid.{name}"):
+        if not is_parameter(name, f"grid.{name}"):
             continue
         p = params[name]
         if p.categorical:
-            problems.append(f"{W('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
+            problems.append(f"{locate('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
             continue
         try:
-            values, display = parse_axis(axis_spec, p, W(f"grid.{name}"))
+            values, display = parse_axis(axis_spec, p, locate(f"grid.{name}"))
         except AxisError as exc:
-            problems.append(f"{W(f'grid.{name}{exc.subkey}')}: {exc}")
+            problems.append(f"{locate(f'grid.{name}{exc.subkey}')}: {exc}")
             continue
         axes.append((name, values, display))
 
     fixed = model.defaults()
     for name, value in fig.get("fixed", {}).items():
-        if not known(name, f"fixed.{name}"):
+        if not is_parameter(name, f"fixed.{name}"):
             continue
         if name in fig["grid"]:
-            problems.append(f"{W('fixed.' + name)}: {name!r} is also swept in grid; give it in one place")
+            problems.append(f"{locate('fixed.' + name)}: {name!r} is also swept in grid; give it in one place")
             continue
-        v = _quantity(value, params[name], W(f"fixed.{name}"), problems)
+        v = _quantity(value, params[name], locate(f"fixed.{name}"), problems)
         if v is not None:
             fixed[name] = v
 
     derived = {}
     for name, expr in fig.get("derived", {}).items():
-        if not known(name, f"derived.{name}"):
+        if not is_parameter(name, f"derived.{name}"):
             continue
         if name in fig["grid"] or name in fig.get("fixed", {}):
-            problems.append(f"{W('derived.' + name)}: {name!r} is also in grid or fixed; give it in one place")
+            problems.append(f"{locate('derived.' + name)}: {name!r} is also in grid or fixed; give it in one place")
             continue
         try:
             names = expression_names(expr)
         except (SyntaxError, ValueError) as exc:
-            problems.append(f"{W('derived.' + name)}: cannot read expression {expr!r}: {exc}")
+            problems.append(f"{locate('derived.' + name)}: cannot read expression {expr!r}: {exc}")
             continue
         unknown = sorted(n for n in names if n not in params)
         if unknown:
-            problems.append(f"{W('derived.' + name)}: unknown parameter(s) {', '.join(unknown)} in {expr!r}")
+            problems.append(f"{locate('derived.' + name)}: unknown parameter(s) {', '.join(unknown)} in {expr!r}")
             continue
         derived[name] = expr
     for name in derived:
@@ -318,12 +334,13 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         if name not in axis_values:
             if name in fig["grid"]:
                 continue  # the axis itself was invalid; reported above
-            problems.append(f"{W('mc.at.' + name)}: {name!r} is not a grid dimension; dims: {', '.join(fig['grid'])}")
+            problems.append(f"{locate('mc.at.' + name)}: {name!r} is not a grid dimension; "
+                            f"dims: {', '.join(fig['grid'])}")
             continue
         try:
-            values, _ = parse_axis(axis_spec, params[name], W(f"mc.at.{name}"))
+            values, _ = parse_axis(axis_spec, params[name], locate(f"mc.at.{name}"))
         except AxisError as exc:
-            problems.append(f"{W(f'mc.at.{name}{exc.subkey}')}: {exc}")
+            problems.append(f"{locate(f'mc.at.{name}{exc.subkey}')}: {exc}")
             continue
         axis_values[name] = snap_union(axis_values[name], values)
         mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
@@ -334,25 +351,25 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
 
     n_points = int(np.prod([a.values.size for a in axes])) if axes else 0
     if n_points > MAX_GRID_POINTS:
-        problems.append(f"{W('grid')}: {n_points} grid points is more than the {MAX_GRID_POINTS} allowed "
+        problems.append(f"{locate('grid')}: {n_points} grid points is more than the {MAX_GRID_POINTS} allowed "
                         "in one figure; split it into several figures")
     # derived values must be admissible everywhere on the grid
     if not problems and derived:
-        problems.extend(_check_derived(axes, fixed, derived, params, W))
+        problems.extend(_check_derived(axes, fixed, derived, params, locate))
 
     precision = {}
     if "precision" in mc:
         precision = {k: float(v) for k, v in mc["precision"].items() if k in ("absolute", "relative")}
         n_trials = int(mc["precision"]["max_trials"])
         if "n_trials" in mc or "target_se" in mc:
-            problems.append(f"{W('mc.precision')}: give either precision (trials chosen per marker) or "
+            problems.append(f"{locate('mc.precision')}: give either precision (trials chosen per marker) or "
                             "n_trials / target_se (one count for every marker), not both")
     elif "n_trials" in mc:
         n_trials = int(mc["n_trials"])
     else:
         n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
     if n_trials > MAX_TRIALS:
-        problems.append(f"{W('mc')}: {n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
+        problems.append(f"{locate('mc')}: {n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
                         "raise target_se or lower n_trials")
 
     plot = fig["plot"]
@@ -362,10 +379,10 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         ax = plot[ax_name]
         if "param" in ax and ax["param"] not in dims:
             problems.append(
-                f"{W(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}"
+                f"{locate(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}"
             )
         if "metric" in ax and ax["metric"] not in fig["metrics"]:
-            problems.append(f"{W(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
+            problems.append(f"{locate(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
         if "units" in ax:
             if "param" in ax:
                 canonical = params[ax["param"]].units if ax["param"] in params else None
@@ -375,37 +392,38 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 if canonical is not None:
                     to_canonical(1.0, ax["units"], canonical)
             except UnitError as exc:
-                problems.append(f"{W(f'plot.{ax_name}.units')}: {exc}")
+                problems.append(f"{locate(f'plot.{ax_name}.units')}: {exc}")
     if "curves" in plot and plot["curves"] not in dims:
-        problems.append(f"{W('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
-    problems.extend(_check_plot_layout(plot, axes, W))
-    problems.extend(_check_series(plot, fig, model, mc.get("enabled", True), W))
+        problems.append(f"{locate('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
+    problems.extend(_check_plot_layout(plot, axes, locate))
+    problems.extend(_check_series(plot, fig, model, mc.get("enabled", True), locate))
 
     agreement = {}
     for name, entry in fig.get("agreement", {}).items():
         metric = model.metrics.get(name)
         if name not in fig["metrics"] or metric is None:
-            problems.append(f"{W('agreement.' + name)}: {name!r} is not among the figure's metrics")
+            problems.append(f"{locate('agreement.' + name)}: {name!r} is not among the figure's metrics")
         elif metric.analytic is None or metric.simulate is None:
-            problems.append(f"{W('agreement.' + name)}: {name!r} is not both computed and simulated, "
+            problems.append(f"{locate('agreement.' + name)}: {name!r} is not both computed and simulated, "
                             "so it has no analytic vs Monte Carlo test")
         elif "exact" in entry and (entry["exact"] not in fig["metrics"]
                                    or getattr(model.metrics.get(entry["exact"]), "analytic", None) is None):
-            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is not an analytic metric "
+            problems.append(f"{locate('agreement.' + name + '.exact')}: {entry['exact']!r} is not an analytic metric "
                             "of the figure")
         elif "exact" in entry and model.metrics[entry["exact"]].units != metric.units:
-            problems.append(f"{W('agreement.' + name + '.exact')}: {entry['exact']!r} is in "
+            problems.append(f"{locate('agreement.' + name + '.exact')}: {entry['exact']!r} is in "
                             f"{model.metrics[entry['exact']].units!r}, {name!r} in {metric.units!r}")
         elif "exact" in entry and ("allowance" in entry or "relative" in entry or entry.get("curves")):
-            problems.append(f"{W('agreement.' + name + '.exact')}: a test against an exact evaluation takes no "
+            problems.append(f"{locate('agreement.' + name + '.exact')}: a test against an exact evaluation takes no "
                             "allowance")
         else:
             agreement[name] = dict(entry)
             if entry.get("curves"):
                 agreement[name]["curves"] = _curve_allowances(entry["curves"], plot.get("curves"), axes, model,
-                                                              lambda k, n=name: W(f"agreement.{n}.curves{k}"),
+                                                              lambda k, n=name: locate(f"agreement.{n}.curves{k}"),
                                                               problems)
 
+    context = CheckContext(grid=valid, params=params, model=model, quantity=_quantity, where=locate)
     checks = []
     for i, check in enumerate(fig.get("checks", [])):
         where = f"checks[{i}]"
@@ -415,58 +433,35 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
             if ref is None:
                 continue
             if ref["metric"] not in fig["metrics"]:
-                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not among the figure's metrics")
+                problems.append(f"{locate(where + sub)}: {ref['metric']!r} is not among the figure's metrics")
                 continue
-            need = ref.get("show", "mc" if check["kind"] == "invariance" else "analytic")
+            need = ref.get("show", CHECK_KINDS[check["kind"]].default_show)
             metric = model.metrics[ref["metric"]]
-            if need == "analytic" and metric.analytic is None and check["kind"] != "invariance":
-                problems.append(f"{W(where + sub)}: {ref['metric']!r} has no analytic kernel; "
+            if need == "analytic" and metric.analytic is None:
+                problems.append(f"{locate(where + sub)}: {ref['metric']!r} has no analytic kernel; "
                                 "use show: mc")
             if need == "mc" and metric.simulate is None:
-                problems.append(f"{W(where + sub)}: {ref['metric']!r} is not simulated; use show: analytic")
+                problems.append(f"{locate(where + sub)}: {ref['metric']!r} is not simulated; use show: analytic")
         resolved_at = {}
         for name, value in check.get("at", {}).items():
             if name not in dims:
-                problems.append(f"{W(where + '.at.' + name)}: {name!r} is not a grid dimension")
+                problems.append(f"{locate(where + '.at.' + name)}: {name!r} is not a grid dimension")
                 continue
             if name not in valid:
                 continue
-            v = _quantity(value, params[name], W(f"{where}.at.{name}"), problems)
+            v = _quantity(value, params[name], locate(f"{where}.at.{name}"), problems)
             if v is None:
                 continue
             snapped = snap_to([v], valid[name])[0]
             if snapped is None:
-                problems.append(f"{W(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
+                problems.append(f"{locate(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
                 continue
             resolved_at[name] = snapped
-        if check["kind"] == "fit" and check.get("law") not in model.laws:
-            problems.append(f"{W(where + '.law')}: model {model.key!r} states no law {check.get('law')!r}; "
-                            f"laws: {', '.join(model.laws) or 'none'}")
-        if check["kind"] == "reference" and check.get("along") in valid:
-            points = []
-            for j, (x, expected) in enumerate(check.get("points", [])):
-                here = W(f"{where}.points[{j}]")
-                v = _quantity(x, params[check["along"]], here, problems)
-                snapped = None if v is None else snap_to([v], valid[check["along"]])[0]
-                if v is not None and snapped is None:
-                    problems.append(f"{here}: {x!r} is not on the grid of {check['along']!r}")
-                elif snapped is not None:
-                    if not expected > 0:
-                        problems.append(f"{here}: the reference value must be > 0 (a relative tolerance applies)")
-                    points.append((snapped, float(expected)))
-            check = {**check, "points": points}
-        if "numerator_at" in check and check.get("along") in params:
-            check = {**check, "numerator_at": _quantity(check["numerator_at"], params[check["along"]],
-                                                         W(f"{where}.numerator_at"), problems)}
-        if check["kind"] == "extremum" and check.get("along") in params and "location" in check:
-            here = W(f"{where}.location")
-            low, high = (_quantity(b, params[check["along"]], here, problems) for b in check["location"])
-            if low is not None and high is not None and low > high:
-                problems.append(f"{here}: low {check['location'][0]!r} is above high {check['location'][1]!r}")
-            check = {**check, "location": [low, high]}
+        kind = CHECK_KINDS[check["kind"]]
+        check = kind.resolve(check, context, where, problems)
         resolved_within = {}
         for name, bounds in check.get("within", {}).items():
-            here = W(f"{where}.within.{name}")
+            here = locate(f"{where}.within.{name}")
             if name not in dims:
                 problems.append(f"{here}: {name!r} is not a grid dimension")
                 continue
@@ -480,7 +475,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
                 problems.append(f"{here}: low {bounds[0]!r} is above high {bounds[1]!r}")
                 continue
             resolved_within[name] = (low, high)
-        problems.extend(_check_check(check, resolved_at, axes, params, W(where)))
+        problems.extend(key_problems(kind, check, context, where) or kind.validate(check, resolved_at, context, where))
         resolved = {**check, "at": resolved_at}
         if "within" in check:
             resolved["within"] = resolved_within
@@ -516,26 +511,26 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
     return spec, []
 
 
-def _check_plot_layout(plot, axes, W):
+def _check_plot_layout(plot, axes, locate):
     """Every dim must be on an axis, label the curves, or hold a single value."""
     x, y = plot["x"], plot["y"]
     if "metric" not in y:
-        return [f"{W('plot.y')}: y must show a metric (line plots: x param, y metric; trade-offs: both metrics)"]
+        return [f"{locate('plot.y')}: y must show a metric (line plots: x param, y metric; trade-offs: both metrics)"]
     sizes = {a.name: a.values.size for a in axes}
     curves = plot.get("curves")
     if curves is not None and curves == x.get("param"):
-        return [f"{W('plot.curves')}: {curves!r} is already on the x axis"]
+        return [f"{locate('plot.curves')}: {curves!r} is already on the x axis"]
     free = [d for d, k in sizes.items() if d not in (curves, x.get("param")) and k > 1]
     if "param" in x and free:
-        return [f"{W('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
+        return [f"{locate('plot')}: dims {free} have several values but are neither on the x axis nor the curves"]
     if "metric" in x and len(free) > 1:
-        return [f"{W('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
+        return [f"{locate('plot')}: a trade-off plot traces one dim; {free} have several values besides the curves"]
     if "param" in x and any("x" in sr for sr in plot.get("series", [])):
-        return [f"{W('plot.series')}: 'x' in a series applies to trade-off plots (x a metric) only"]
+        return [f"{locate('plot.series')}: 'x' in a series applies to trade-off plots (x a metric) only"]
     return []
 
 
-def _check_series(plot, fig, model, mc_enabled, W):
+def _check_series(plot, fig, model, mc_enabled, locate):
     """Each series names a figure metric with the kernel it shows, in the y axis' units."""
     problems = []
     y = plot["y"].get("metric")
@@ -545,9 +540,9 @@ def _check_series(plot, fig, model, mc_enabled, W):
     if x and not plot.get("series"):
         for name in (x, y):
             if name in model.metrics and model.metrics[name].analytic is None:
-                problems.append(f"{W('plot')}: trade-off plots trace analytic values; {name!r} has none")
+                problems.append(f"{locate('plot')}: trade-off plots trace analytic values; {name!r} has none")
     for i, series in enumerate(plot.get("series", [])):
-        where = W(f"plot.series[{i}]")
+        where = locate(f"plot.series[{i}]")
         # trade-off series pair a y metric with an x metric (default: the plot's x metric)
         pairs = (("metric", series["metric"], y),) + ((("x", series.get("x", x), x),) if x else ())
         for key, name, axis in pairs:
@@ -565,101 +560,11 @@ def _check_series(plot, fig, model, mc_enabled, W):
         if series["show"] == "analytic" and series.get("style") == "markers":
             problems.append(f"{where}.style: markers are for Monte Carlo estimates; use a line style")
     if not plot.get("series") and y in model.metrics and model.metrics[y].analytic is None and not mc_enabled:
-        problems.append(f"{W('plot.y')}: {y!r} has no analytic kernel and Monte Carlo is disabled")
+        problems.append(f"{locate('plot.y')}: {y!r} has no analytic kernel and Monte Carlo is disabled")
     return problems
 
 
-def _check_check(check, at, axes, params, where):
-    """Which keys each check kind needs, and which dims its ``at`` must fix."""
-    sizes = {a.name: a.values.size for a in axes}
-    kind = check["kind"]
-    needed = {"value": {"expected", "tolerance"}, "crossing": {"along", "level", "expected", "tolerance"},
-              "monotone": {"along"}, "difference": {"statistic", "bounds"},
-              "invariance": {"across", "tolerance"}, "extremum": {"along", "extremum"},
-              "peaks": {"along", "count"}, "crossings": {"along", "across", "pairs"},
-              "optimum_ratio": {"along", "over", "extremum", "bounds"}, "slope": {"along", "bounds"},
-              "fit": {"along", "law", "bounds"}, "reference": {"along", "points", "relative_tolerance"}}[kind]
-    missing = sorted(needed - set(check))
-    if missing:
-        return [f"{where}: {kind} checks need {', '.join(missing)}"]
-    allowed = {"value": {"show"}, "difference": {"show", "minus", "statistic", "relative", "bounds", "within"},
-               "invariance": {"across", "show"},
-               "monotone": {"show", "increments", "significant", "ignore_above", "within"},
-               "extremum": {"show", "extremum", "location", "trend"},
-               "peaks": {"count", "first_before", "first_trend"}, "crossings": {"across", "pairs"},
-               "optimum_ratio": {"show", "over", "extremum", "bounds", "numerator_at"},
-               "slope": {"show", "within", "bounds", "x_scale"},
-               "fit": {"show", "within", "bounds", "law", "statistic", "positive"},
-               "reference": {"show", "points", "relative_tolerance"}}.get(kind, set())
-    extra = sorted(k for k in ("show", "minus", "statistic", "relative", "bounds", "across", "increments", "within",
-                               "significant", "ignore_above", "extremum", "location", "trend", "count",
-                               "first_before", "pairs", "over", "x_scale", "first_trend", "numerator_at",
-                               "law", "positive", "points", "relative_tolerance")
-                   if k in check and k not in allowed)
-    if extra:
-        return [f"{where}: {kind} checks do not take {', '.join(extra)}"]
-    along = check.get("along")
-    if along is not None and along not in sizes:
-        return [f"{where}.along: {along!r} is not a grid dimension; dims: {', '.join(sizes)}"]
-    statistics = {"difference": ("max", "min", "max_abs", "range", "spread"), "fit": ("max_abs", "ratio")}
-    if "statistic" in check and check["statistic"] not in statistics.get(kind, ()):
-        return [f"{where}.statistic: {kind} checks take one of {', '.join(statistics.get(kind, ()))}"]
-    if kind == "difference":
-        lo, hi = check["bounds"]
-        if check.get("relative") and "minus" not in check:
-            return [f"{where}.relative: needs 'minus' (relative to which metric?)"]
-        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
-    if kind in ("extremum", "peaks"):
-        if along in check.get("at", {}):
-            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
-        if kind == "extremum" and "location" not in check and "trend" not in check:
-            return [f"{where}: extremum checks need a location, a trend, or both"]
-        trend = check.get("trend", check.get("first_trend"))
-        if trend is not None:
-            if trend.get("across") not in sizes or trend["across"] in (along, *check.get("at", {})):
-                return [f"{where}.trend.across: must be another grid dimension that 'at' does not fix"]
-        return []
-    if kind in ("optimum_ratio", "slope", "fit"):
-        if along in check.get("at", {}):
-            return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
-        lo, hi = check["bounds"]
-        return [f"{where}.bounds: low {lo} is above high {hi}"] if lo > hi else []
-    if kind == "crossings":
-        if check["across"] not in sizes or check["across"] == along:
-            return [f"{where}.across: must be another grid dimension than 'along'"]
-        if check.get("at"):
-            return [f"{where}.at: crossings checks apply to the whole grid; remove 'at'"]
-        return []
-    if kind == "invariance":
-        across = check["across"]
-        if across not in sizes:
-            return [f"{where}.across: {across!r} is not a grid dimension; dims: {', '.join(sizes)}"]
-        if sizes[across] < 2:
-            return [f"{where}.across: {across!r} has a single value; nothing to compare"]
-        return [f"{where}.at: invariance checks apply to the whole grid; remove 'at'"] if check.get("at") else []
-    if kind == "monotone":
-        if check.get("at"):
-            return [f"{where}.at: monotone checks apply to every curve; remove 'at'"]
-        if check.get("show") == "mc" and "increments" in check:
-            return [f"{where}.increments: applies to analytic values only (remove 'show: mc')"]
-        for key in ("significant", "ignore_above"):
-            if key in check and check.get("show") != "mc":
-                return [f"{where}.{key}: applies to Monte Carlo values only (add 'show: mc')"]
-        return []
-    if along in check.get("at", {}):
-        return [f"{where}.at: {along!r} is the dimension the check runs along; it cannot be fixed"]
-    unfixed = [d for d, k in sizes.items() if k > 1 and d != along and d not in at]
-    if unfixed and len(at) == len(check.get("at", {})):
-        return [f"{where}.at: must fix {', '.join(unfixed)} (several values on the grid)"]
-    if kind == "crossing" and "units" in check:
-        try:
-            to_canonical(1.0, check["units"], params[along].units)
-        except UnitError as exc:
-            return [f"{where}.units: {exc}"]
-    return []
-
-
-def _check_derived(axes, fixed, derived, params, W):
+def _check_derived(axes, fixed, derived, params, locate):
     problems = []
     mesh = np.meshgrid(*[a.values for a in axes], indexing="ij")
     namespace = {**fixed, **{a.name: m.ravel() for a, m in zip(axes, mesh, strict=True)}}
@@ -667,21 +572,21 @@ def _check_derived(axes, fixed, derived, params, W):
     for name, expr in derived.items():
         used = sorted(expression_names(expr) & set(categorical))
         if used:
-            problems.append(f"{W('derived.' + name)}: {expr!r} uses {', '.join(used)}, a categorical parameter "
+            problems.append(f"{locate('derived.' + name)}: {expr!r} uses {', '.join(used)}, a categorical parameter "
                             f"({', '.join(f'{k} = {fixed[k]!r}' for k in used)}); derived values are numbers")
     if problems:
         return problems
     try:
         values = resolve_derived(derived, namespace)
     except (KeyError, ValueError, TypeError, ZeroDivisionError) as exc:
-        return [f"{W('derived')}: {exc}"]
+        return [f"{locate('derived')}: {exc}"]
     for name, v in values.items():
         p = params[name]
         for x in np.atleast_1d(v):
             why = p.admissible(float(x))
             if why:
                 problems.append(
-                    f"{W('derived.' + name)}: {derived[name]!r} gives {x:g} {p.units} somewhere on the grid: "
+                    f"{locate('derived.' + name)}: {derived[name]!r} gives {x:g} {p.units} somewhere on the grid: "
                     f"{p.long_name} {why}"
                 )
                 break

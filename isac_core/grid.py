@@ -15,7 +15,7 @@ import numpy as np
 from .expressions import resolve_derived
 
 if TYPE_CHECKING:
-    from .config import FigureSpec
+    from .figure_spec import FigureSpec
 
 __all__ = ["state_points", "mc_mask", "chunk_bounds", "chunk_count", "chunk_range"]
 

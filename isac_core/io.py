@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from .config import FigureSpec
+from .figure_spec import FigureSpec
 from .stats import precision_text
 from .units import format_quantity, from_canonical
 

@@ -15,7 +15,7 @@ import json
 import logging
 from pathlib import Path
 
-from .config import FigureSpec
+from .figure_spec import FigureSpec
 from .io import chunk_dataset, figure_dataset, open_dataset, write_zarr
 from .provenance import provenance, task_hash
 from .sweep import chunk_count, chunk_task, run_chunk

@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
 
-from .config import FigureSpec
+from .figure_spec import FigureSpec
 from .units import format_quantity, from_canonical
 
 __all__ = ["render", "save", "curve_label", "plot_series"]

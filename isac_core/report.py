@@ -15,6 +15,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from .checks import KINDS as CHECK_KINDS
 from .units import format_quantity
 
 __all__ = ["write_report", "quoted_numbers"]
@@ -58,14 +59,6 @@ def _verdict(ok) -> str:
     return '<span class="pass">pass</span>' if ok else '<span class="fail">FAIL</span>'
 
 
-def _fmt(x, digits=6):
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.{digits}g}"
-    return _e(x)
-
-
 def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
     img = base64.b64encode(_palette_png(png)).decode()
     out = [f'<h2 id="{_e(check["figure"])}">{_e(ds.attrs["title"])} '
@@ -102,94 +95,9 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
                    "<th>tolerance</th><th>source</th><th>verdict</th></tr>")
         for c in check["checks"]:
             mc = f"{c['mc']:.4f} ± {c['mc_se']:.4f}" if "mc" in c else "-"
-            if c["kind"] == "monotone" and c.get("show") == "mc":
-                worst = c["worst_z"]
-                ours = (_e(c.get("note", "")) if worst is None else
-                        f"MC: smallest step {c['smallest_step_z']:.2f} SE over {c['steps_tested']} steps")
-                strict = ", every step significant" if c.get("significant") else ""
-                expected = f"{c.get('direction', 'increasing')} along {c['along']} (Monte Carlo{strict})"
-                tol = "-" if worst is None else f"z ≤ {c['z_tolerance']:.2f}"
-            elif c["kind"] == "monotone":
-                worst = c["worst_violation"]
-                ours = "NaN on a curve" if worst is None else f"worst step {worst:.1e}"
-                if "worst_increment_growth" in c:
-                    ours += f"; worst increment growth {c['worst_increment_growth']:.1e}"
-                shrink = ", shrinking steps" if c.get("increments") == "shrinking" else ""
-                expected, tol = f"{c.get('direction', 'increasing')} along {c['along']}{shrink}", "-"
-            elif c["kind"] == "difference":
-                rel = "relative " if c.get("relative") else ""
-                what = f"{c['statistic']} of {rel}{c['metric']} ({c.get('show', 'analytic')})"
-                if "minus" in c:
-                    what += f" − {c['minus']['metric']} ({c['minus'].get('show', 'analytic')})"
-                expected, tol = f"{what} in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]", "-"
-                if c.get("statistic") == "range" and "min" in c:
-                    ours = f"{_fmt(c['min'])} to {_fmt(c['max'])}"
-                else:
-                    ours = _fmt(c.get("value")) + (f" at {c['where']}" if c.get("where") else "")
-            elif c["kind"] == "extremum":
-                unit = "" if c["units"] == "1" else f" {c['units']}"
-                parts = []
-                if "location_shown" in c:
-                    low, high = c["location_shown"]
-                    parts.append(f"in [{low:g}, {high:g}]{unit}")
-                if "trend" in c:
-                    parts.append(f"moving {c['trend'].get('direction', 'increasing')} with {c['trend']['across']}")
-                expected = f"{c['extremum']} along {c['along']} " + ", ".join(parts)
-                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["locations"].items())
-                tol = "-"
-            elif c["kind"] == "optimum_ratio":
-                expected = (f"{c['extremum']} of {c['metric']} / {c['extremum']} of {c['over']['metric']} "
-                            f"along {c['along']} in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]")
-                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["ratios"].items())
-                tol = "-"
-            elif c["kind"] == "slope":
-                expected = (f"slope of ln {c['metric']} vs {c.get('x_scale', 'log')} {c['along']} "
-                            f"in [{c['bounds'][0]:g}, {c['bounds'][1]:g}]")
-                ours = "; ".join(f"{k}: {_fmt(v)}" for k, v in c["slopes"].items())
-                tol = "-"
-            elif c["kind"] == "fit":
-                statistic = c.get("statistic", "max_abs")
-                what = "max |y/fit - 1|" if statistic == "max_abs" else "max(y/fit) / min(y/fit)"
-                expected = (f"{c['law']} fitted along {c['along']}: {what} in [{c['bounds'][0]:g}, "
-                            f"{c['bounds'][1]:g}]" + (", every coefficient > 0" if c.get("positive") else ""))
-                ours = "; ".join(
-                    f"{k}: {what} = {_fmt(v[statistic])} ("
-                    + ", ".join(f"{n} = {x:.4g}" for n, x in v["coefficients"].items()) + ")"
-                    if v else f"{k}: too few points" for k, v in c["fits"].items())
-                tol = "-"
-            elif c["kind"] == "reference":
-                expected = f"{len(c['points'])} reference values along {c['along']}"
-                ours = f"worst |ours / reference - 1| = {c['worst_relative']:.1%}" + "".join(
-                    f"; {p['at']}: {_fmt(p['ours'])} vs {p['expected']:g}" for p in c["points"])
-                tol = f"± {c['relative_tolerance']:.0%}"
-            elif c["kind"] == "crossings":
-                expected = f"{c['pairs'][0]}-{c['pairs'][1]} pairs of {c['across']} curves cross along {c['along']}"
-                ours = f"{c['crossing_pairs']} of {c['of_pairs']} pairs cross"
-                tol = "-"
-            elif c["kind"] == "peaks":
-                before = f", the first before the maximum of {c['first_before']}" if "first_before" in c else ""
-                if "first_trend" in c:
-                    before += (f", the first moving {c['first_trend'].get('direction', 'increasing')} "
-                               f"with {c['first_trend']['across']}")
-                expected = f"{c['count']} interior local maxima along {c['along']}{before}"
-                ours = "; ".join(f"{k}: {', '.join(_fmt(v) for v in p['locations'])}" for k, p in c["peaks"].items())
-                tol = "-"
-            elif c["kind"] == "invariance":
-                expected = f"no change across {c['across']}"
-                tol = (f"MC pairwise ≤ z·SE (the analytic kernel does not read {c['across']})" if c.get("show") == "mc"
-                       else f"analytic spread ≤ {c['tolerance']:g}; MC pairwise ≤ z·SE")
-                parts = []
-                if "analytic_spread" in c:
-                    parts.append(f"analytic spread {c['analytic_spread']:.1e}")
-                if "mc_max_z" in c:
-                    parts.append(f"MC max |Δ| {c['mc_max_abs_diff']:.4f} = {c['mc_max_z']:.2f} SE "
-                                 f"(z ≤ {c['mc_z_tolerance']:.2f}, {c['mc_pairs_tested']} pairs)")
-                ours = "; ".join(parts)
-            else:
-                unit = f" {c['units']}" if c.get("units") else ""
-                expected, ours, tol = f"{c['expected']}{unit}", _fmt(c.get("analytic")), c["tolerance"]
+            expected, ours, tol = CHECK_KINDS[c["kind"]].describe(c)
             out.append(f"<tr><td>{_e(c['kind'])}</td><td>{_e(c['metric'])}</td><td>{_e(c['at'])}</td>"
-                       f"<td>{_e(expected)}</td><td>{ours}</td><td>{mc}</td><td>{_e(tol)}</td>"
+                       f"<td>{_e(expected)}</td><td>{_e(ours)}</td><td>{mc}</td><td>{_e(tol)}</td>"
                        f"<td>{_e(c.get('source', ''))}{_role(c)}</td><td>{_verdict(c['passed'])}</td></tr>")
         out.append("</table></div>")
 

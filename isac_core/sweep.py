@@ -30,7 +30,7 @@ from dask.callbacks import Callback
 
 from . import rng as _rng
 from . import stats
-from .config import FigureSpec
+from .figure_spec import FigureSpec
 from .grid import chunk_bounds, chunk_count, chunk_range, mc_mask, state_points
 from .models import get_model, model_source
 from .provenance import model_digest

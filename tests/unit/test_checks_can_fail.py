@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from isac_core.checks import _CHECKS, check_figure
+from isac_core.checks import KINDS, check_figure
 from tests.unit.test_checks import _with, fig1  # noqa: F401 - the fixture
 
 LN2 = float(np.log(2.0))
@@ -74,7 +74,7 @@ CASES = {
 
 
 def test_every_check_kind_has_a_case():
-    assert set(CASES) == set(_CHECKS)
+    assert set(CASES) == set(KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
