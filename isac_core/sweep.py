@@ -17,6 +17,7 @@ the scheduler. Batches are combined in index order.
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 import time
@@ -248,21 +249,31 @@ def _graph(task: Mapping, model, full: Mapping, mask: np.ndarray) -> _Graph:
     return g
 
 
-class _Progress(Callback):
-    """Log Monte Carlo progress at most every ``interval`` seconds (local schedulers)."""
+class _ProgressMeter:
+    """Counts Monte Carlo points done and logs a line at most every ``interval`` seconds."""
 
-    def __init__(self, label, total, weights, interval=5.0):
-        super().__init__()
-        self.label, self.total, self.weights, self.interval = label, total, weights, interval
+    def __init__(self, label, total, interval=5.0):
+        self.label, self.total, self.interval = label, total, interval
         self.done = 0.0
         self.t0 = self.last = time.perf_counter()
 
-    def _posttask(self, key, result, dsk, state, id):
-        self.done += self.weights.get(key, 0.0)
+    def advance(self, points):
+        self.done += points
         now = time.perf_counter()
         if now - self.last >= self.interval:
             self.last = now
             report_progress(self.label, self.done, self.total, now - self.t0)
+
+
+class _Progress(Callback):
+    """A :class:`_ProgressMeter` advanced by each finished task of a local Dask scheduler."""
+
+    def __init__(self, meter, weights):
+        super().__init__()
+        self.meter, self.weights = meter, weights
+
+    def _posttask(self, key, result, dsk, state, id):
+        self.meter.advance(self.weights.get(key, 0.0))
 
 
 def report_progress(label, done, total, elapsed):
@@ -282,7 +293,7 @@ def _compute_local(g: _Graph, label, *, threads, scheduler, pool, progress_inter
         options = {"scheduler": "processes", "pool": pool, "num_workers": threads, "chunksize": 1}
     else:
         options["scheduler"] = scheduler
-    with _Progress(label, g.mc_points, g.weights, progress_interval):
+    with _Progress(_ProgressMeter(label, g.mc_points, progress_interval), g.weights):
         values = dask.compute(*[g.tasks[k] for k in names], **options)
     return dict(zip(names, values, strict=True))
 
@@ -320,27 +331,27 @@ def _compute_distributed(g: _Graph, label, *, address, timeout, progress_interva
         raise ConnectionError(f"no Dask scheduler answers at {address} within {timeout} s "
                               f"({type(exc).__name__}); start it or unset dask_address") from None
     names = list(g.tasks)
-    t0 = last = time.perf_counter()
+    meter = _ProgressMeter(label, g.mc_points, progress_interval)
     # not client.as_current(): it sets dask's process-wide scheduler option, and jobs running in
     # threads (several chunks at once) would leave it pointing at a closed client
     with client:
         futures = client.compute([g.tasks[k] for k in names])
-        done = 0.0
         for fut in as_completed(futures, loop=client.loop):
-            done += g.weights.get(fut.key, 0.0)
-            if time.perf_counter() - last >= progress_interval:
-                last = time.perf_counter()
-                report_progress(label, done, g.mc_points, last - t0)
+            meter.advance(g.weights.get(fut.key, 0.0))
         values = client.gather(futures)
     return dict(zip(names, values, strict=True))
 
 
-def _assemble(task, model, g: _Graph, results, n):
-    """The chunk's arrays from the task results (batches combined in index order)."""
+def _assemble(task, model, analytic, curves, results, n):
+    """The chunk's arrays from the task results (batches combined in index order).
+
+    ``analytic`` maps a metric to its task name, ``curves`` lists ``(metric, point
+    indices, batch task names)``, ``results`` maps a task name to its value.
+    """
     out = {"point": np.asarray(task["points"]["point"], np.int64), "n_mc": np.zeros(n, np.int64)}
     for metric in task["metrics"]:
-        if metric in g.analytic:
-            out[metric] = results[g.analytic[metric]]
+        if metric in analytic:
+            out[metric] = results[analytic[metric]]
         if model.metrics[metric].simulate is not None:
             out[f"{metric}_mc"] = np.full(n, np.nan)
             out[f"{metric}_mc_se"] = np.full(n, np.nan)
@@ -349,7 +360,7 @@ def _assemble(task, model, g: _Graph, results, n):
         for metric in task["metrics"]:
             if model.metrics[metric].simulate is not None:
                 out[f"{metric}_mc_n"] = np.zeros(n, np.int64)
-    for metric, members, names in g.curves:
+    for metric, members, names in curves:
         kind = model.metrics[metric].kind
         if precision:
             # every member met the precision or its curve reached the n_trials cap
@@ -363,6 +374,15 @@ def _assemble(task, model, g: _Graph, results, n):
         out[f"{metric}_mc"][members] = value
         out[f"{metric}_mc_se"][members] = se
     return out
+
+
+def _run_fixed(task, model, full, mask, label, compute):
+    """Monte Carlo with ``n_trials`` trials at every marker: one graph, computed at once.
+
+    Returns ``(results, analytic, curves)`` as :func:`_run_sequential` does.
+    """
+    g = _graph(task, model, full, mask)
+    return compute(g), g.analytic, g.curves
 
 
 def _run_sequential(task, model, full, mask, label, compute):
@@ -379,7 +399,10 @@ def _run_sequential(task, model, full, mask, label, compute):
     Returns
     -------
     results : dict
-        Task name -> result, for the analytic tasks and every batch computed.
+        Task name -> ``(value, kernel CPU seconds)``, for the analytic tasks and every
+        batch computed.
+    analytic : dict
+        Metric -> the name of its analytic task.
     curves : list
         ``(metric, members, batch task names)`` per curve.
     """
@@ -388,10 +411,12 @@ def _run_sequential(task, model, full, mask, label, compute):
     names = [[] for _ in records]
     wanted = [1] * len(records)
     results: dict = {}
+    analytic: dict = {}
     for round_ in range(1, len(sizes) + 1):
         g = _Graph()
         if round_ == 1:
             _analytic_tasks(g, task, model, full)
+            analytic = g.analytic
         for i, record in enumerate(records):
             for b in range(len(names[i]), wanted[i]):
                 names[i].append(_add_batch(g, task, record, b, sizes[b], len(record[1])))
@@ -411,7 +436,7 @@ def _run_sequential(task, model, full, mask, label, compute):
         log.info("%s: round %d done; %d curve(s) still short of the precision", label, round_, short)
         if not short:
             break
-    return results, [(rec[0], rec[1], nm) for rec, nm in zip(records, names, strict=True)]
+    return results, analytic, [(rec[0], rec[1], nm) for rec, nm in zip(records, names, strict=True)]
 
 
 def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", pool=None,
@@ -449,13 +474,36 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", po
         over the chunk's points.
     """
     model = get_model(task["model"])
+    n, mask, full = _chunk_parameters(task)
+    label = f"{task['figure']} chunk {task['chunk']:04d}"
+    _log_plan(label, task, n, mask)
+    compute = _executor(label, threads=threads, scheduler=scheduler, pool=pool, address=address,
+                        connect_timeout=connect_timeout, progress_interval=progress_interval)
+    t0 = time.perf_counter()
+    run = _run_sequential if task.get("precision") else _run_fixed
+    results, analytic, curves = run(task, model, full, mask, label, compute)
+    wall = time.perf_counter() - t0
+    total = sum(len(members) for _, members, _ in curves)
+    report_progress(label, total, total, wall)
+    if timing is not None:
+        timing.update(wall_s=wall, kernel_cpu_s=sum(cpu for _, cpu in results.values()), tasks=len(results))
+    return _assemble(task, model, analytic, curves, {k: value for k, (value, _) in results.items()}, n)
+
+
+def _chunk_parameters(task: Mapping) -> tuple[int, np.ndarray, dict]:
+    """Number of points, the Monte Carlo marker mask, and every parameter as a 1-D array over
+    the points (categorical ones stay strings)."""
     points = {k: np.asarray(v, float) for k, v in task["points"].items()}
     n = points["point"].size
     mask = np.asarray(task["mc_mask"], bool)
-    params = {k: v for k, v in points.items() if k != "point"}
+    swept = {k: v for k, v in points.items() if k != "point"}
     full = {**{k: (v if isinstance(v, str) else np.full(n, v, float)) for k, v in task["fixed"].items()},
-            **params}
-    label = f"{task['figure']} chunk {task['chunk']:04d}"
+            **swept}
+    return n, mask, full
+
+
+def _log_plan(label: str, task: Mapping, n: int, mask: np.ndarray) -> None:
+    """One line saying what the chunk will compute."""
     n_batches = len(batch_sizes(task["n_trials"], task["batch_size"]))
     precision = task.get("precision")
     if precision:
@@ -466,25 +514,11 @@ def run_chunk(task: Mapping, *, threads: int = 1, scheduler: str = "threads", po
         log.info("%s: %d points, %d MC markers x %d metric(s), %d trials each in %d batch(es)",
                  label, n, int(mask.sum()), len(task["metrics"]), task["n_trials"], n_batches)
 
-    def compute(g):
-        if address:
-            return _compute_distributed(g, label, address=address, timeout=connect_timeout,
-                                        progress_interval=progress_interval)
-        return _compute_local(g, label, threads=threads, scheduler=scheduler, pool=pool,
-                              progress_interval=progress_interval)
 
-    t0 = time.perf_counter()
-    if precision:
-        results, curves = _run_sequential(task, model, full, mask, label, compute)
-        g = _Graph(analytic={m: f"analytic-{m}-{tokenize(task['model'], m, full)}" for m in task["metrics"]
-                             if model.metrics[m].analytic is not None}, curves=curves)
-    else:
-        g = _graph(task, model, full, mask)
-        results = compute(g)
-    wall = time.perf_counter() - t0
-    total = sum(len(members) for _, members, _ in g.curves)
-    report_progress(label, total, total, wall)
-    if timing is not None:
-        timing.update(wall_s=wall, kernel_cpu_s=sum(cpu for _, cpu in results.values()), tasks=len(results))
-    return _assemble(task, model, g, {k: value for k, (value, _) in results.items()}, n)
-
+def _executor(label, *, threads, scheduler, pool, address, connect_timeout, progress_interval):
+    """``compute(graph) -> {task name: result}`` on the scheduler the arguments choose."""
+    if address:
+        return functools.partial(_compute_distributed, label=label, address=address, timeout=connect_timeout,
+                                 progress_interval=progress_interval)
+    return functools.partial(_compute_local, label=label, threads=threads, scheduler=scheduler, pool=pool,
+                             progress_interval=progress_interval)

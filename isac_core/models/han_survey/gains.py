@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...units import dbm_to_watt
+from ...validation import positive
 
 __all__ = [
     "SPEED_OF_LIGHT",
@@ -85,21 +86,14 @@ DEFAULT_POWER = 1.0
 DEFAULT_SNAPSHOTS = 1.0
 
 
-def _positive(name, value):
-    value = np.asarray(value, dtype=float)
-    if np.any(~(value > 0.0)) or np.any(~np.isfinite(value)):
-        raise ValueError(f"{name} must be finite and > 0")
-    return value
-
-
 def wavelength(carrier=DEFAULT_CARRIER):
     """Carrier wavelength ``lambda_c = c / f_c`` [m] for a carrier ``f_c`` [Hz]."""
-    return (SPEED_OF_LIGHT / _positive("carrier", carrier))[()]
+    return (SPEED_OF_LIGHT / positive(carrier, "carrier"))[()]
 
 
 def rms_bandwidth(bandwidth=DEFAULT_BANDWIDTH):
     """RMS (Gabor) bandwidth ``B / sqrt(12)`` [Hz] of a flat spectrum of width ``B`` [Hz]."""
-    return (_positive("bandwidth", bandwidth) / np.sqrt(12.0))[()]
+    return (positive(bandwidth, "bandwidth") / np.sqrt(12.0))[()]
 
 
 def radar_constant(carrier=DEFAULT_CARRIER, rcs=DEFAULT_RCS):
@@ -121,7 +115,7 @@ def radar_constant(carrier=DEFAULT_CARRIER, rcs=DEFAULT_RCS):
         ``g_0`` [m^4] (3.697e-6 at 3.5 GHz and 1 m^2).
     """
     lam = wavelength(carrier)
-    return (lam * lam * _positive("rcs", rcs) / (4.0 * np.pi) ** 3)[()]
+    return (lam * lam * positive(rcs, "rcs") / (4.0 * np.pi) ** 3)[()]
 
 
 def snr_constant(power=DEFAULT_POWER, noise=DEFAULT_NOISE, snapshots=DEFAULT_SNAPSHOTS,
@@ -147,7 +141,7 @@ def snr_constant(power=DEFAULT_POWER, noise=DEFAULT_NOISE, snapshots=DEFAULT_SNA
         ``K_0`` [m^4] (3.697e7 with the defaults).
     """
     g0 = radar_constant(carrier, rcs)
-    k0 = _positive("power", power) * g0 * _positive("snapshots", snapshots) / _positive("noise", noise)
+    k0 = positive(power, "power") * g0 * positive(snapshots, "snapshots") / positive(noise, "noise")
     return k0[()]
 
 

@@ -33,6 +33,7 @@ from scipy import optimize as _opt
 from scipy import special as _sp
 
 from ...geometry import ppp_ordered_distances, uniform_disk_distances
+from ...validation import positive
 from .fim import SCHEMES, crlb_traces, unit_fims
 from .gains import POWER_MODELS, gain_constants
 
@@ -80,13 +81,6 @@ def _n_drops(n_drops):
     if n != n_drops or n < 0:
         raise ValueError(f"n_drops must be a non-negative integer, got {n_drops!r}")
     return n
-
-
-def _positive(name, value):
-    value = float(value)
-    if not (np.isfinite(value) and value > 0.0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return value
 
 
 # --------------------------------------------------------------------------- Fig. 4(b)
@@ -141,7 +135,7 @@ def disk_drops(rng, n_drops, density, radius=COOPERATION_RADIUS):
         True where a BS is present; ``mask.sum(1)`` is the Poisson count.
     """
     n = _n_drops(n_drops)
-    mu = _positive("density", density) * np.pi * _positive("radius", radius) ** 2
+    mu = positive(density, "density", scalar=True) * np.pi * positive(radius, "radius", scalar=True) ** 2
     counts = rng.poisson(mu, size=n)
     total = int(counts.sum())
     r = uniform_disk_distances(rng, radius, total)
@@ -189,7 +183,7 @@ def disk_unit_fims(rng, n_drops, density, *, radius=COOPERATION_RADIUS, beta=2.0
     trace and determinant is frame-independent.
     """
     n = _n_drops(n_drops)
-    mu = _positive("density", density) * np.pi * _positive("radius", radius) ** 2
+    mu = positive(density, "density", scalar=True) * np.pi * positive(radius, "radius", scalar=True) ** 2
     per_block = max(64, int(BLOCK_POINTS // (mu + 4.0 * np.sqrt(mu) + 4.0)))
     aoa, tof = np.empty((n, 3)), np.empty((n, 3))
     counts = np.empty(n, dtype=np.int64)
@@ -260,7 +254,7 @@ def fig4b_samples(rng, n_drops, M, *, antenna_density=ANTENNA_DENSITY, radius=CO
     M = float(M)
     if not (np.isfinite(M) and M >= 1.0):
         raise ValueError(f"M must be finite and >= 1, got {M!r}")
-    density = _positive("antenna_density", antenna_density) / M
+    density = positive(antenna_density, "antenna_density", scalar=True) / M
     aoa, tof, counts = disk_unit_fims(rng, n_drops, density, radius=radius)
     samples = fig4b_traces(aoa, tof, M, **calibration)
     return (samples, counts) if return_counts else samples
@@ -320,7 +314,7 @@ def table3_samples(rng, n_drops, N, *, density=TABLE3_DENSITY, M=TABLE3_ANTENNAS
     if K < sizes.max():
         raise ValueError("n_nearest must be >= max(N)")
     n = _n_drops(n_drops)
-    density = _positive("density", density)
+    density = positive(density, "density", scalar=True)
     zeta_a2, zeta_r2 = gain_constants(M, power_model, **calibration)
     out = np.empty((n, sizes.size, 3))
     per_block = max(1, BLOCK_POINTS // K)
@@ -394,7 +388,7 @@ def mean_field_crlb(N, density, zeta_a2, zeta_r2):
     N = np.asarray(N, dtype=float)
     if np.any(~(N >= 1.0)) or np.any(~np.isfinite(N)):
         raise ValueError("N must be finite and >= 1")
-    pl = np.pi * _positive("density", density)
+    pl = np.pi * positive(density, "density", scalar=True)
     h1, h2 = _harmonic_numbers(N)
     s2, s4 = pl * h1, pl * pl * h2
     info_r = float(zeta_r2) * s2 * s2

@@ -42,6 +42,8 @@ import numpy as np
 from scipy import special as _sp
 from scipy.spatial import cKDTree
 
+from ...validation import nonnegative, whole
+
 __all__ = [
     "mean_squared_distance_index",
     "poisson_tail_ratio",
@@ -59,20 +61,6 @@ _GAMMA_MAX = 170.0
 #: extra absolute margin (terms outside are below e^-100 of the sum).
 _TAIL_SIGMAS = 15.0
 _TAIL_MARGIN = 40.0
-
-
-def _whole(values, name, minimum) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    if np.any(~np.isfinite(values) | (values != np.round(values)) | (values < minimum)):
-        raise ValueError(f"{name} must be whole numbers >= {minimum}")
-    return values
-
-
-def _nonnegative(values, name) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    if np.any(~np.isfinite(values) | (values < 0.0)):
-        raise ValueError(f"{name} must be finite and >= 0")
-    return values
 
 
 def mean_squared_distance_index(N):
@@ -97,7 +85,7 @@ def mean_squared_distance_index(N):
     -------
     ndarray
     """
-    N = _whole(N, "N", 1)
+    N = whole(N, "N", 1)
     ratio = np.empty_like(N)
     small = N <= _GAMMA_MAX
     ratio[small] = _sp.gamma(N[small] + 0.5) / _sp.gamma(N[small])
@@ -131,8 +119,8 @@ def poisson_tail_ratio(start, m, shift=0):
     -------
     ndarray
     """
-    a = _whole(start, "start", 1)
-    m = _nonnegative(m, "m")
+    a = whole(start, "start", 1)
+    m = nonnegative(m, "m")
     shift = int(shift)
     if np.any(a <= shift):
         raise ValueError("start must exceed shift")
@@ -183,8 +171,8 @@ def kappa_sensing(N, mu_s, psi, form="corrected"):
     """
     if form not in _SENSING_FORMS:
         raise ValueError(f"form must be one of {_SENSING_FORMS}, got {form!r}")
-    psi = _whole(psi, "psi", 1)
-    m = mean_squared_distance_index(N) * _nonnegative(mu_s, "mu_s")
+    psi = whole(psi, "psi", 1)
+    m = mean_squared_distance_index(N) * nonnegative(mu_s, "mu_s")
     psi, m = np.broadcast_arrays(psi, m)
     if form == "palm":
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -225,8 +213,8 @@ def kappa_comm(L, mu_c, psi):
     -------
     ndarray
     """
-    psi = _whole(psi, "psi", 1)
-    m = mean_squared_distance_index(L) * _nonnegative(mu_c, "mu_c")
+    psi = whole(psi, "psi", 1)
+    m = mean_squared_distance_index(L) * nonnegative(mu_c, "mu_c")
     psi, m = np.broadcast_arrays(psi, m)
     two = np.maximum(psi, 2.0)  # the tail is multiplied by psi - 1 = 0 when psi = 1
     tail = (psi - 1.0) * poisson_tail_ratio(two, m, shift=1)
@@ -272,9 +260,9 @@ def network_acceptance(rng, N, psi, *, mu_s=1.0, side=60.0, n_drops=3):
     Per drop the generator is consumed in the order: BS count, BS positions,
     target count, target positions.
     """
-    N = int(_whole(N, "N", 1))
-    psi = int(_whole(psi, "psi", 1))
-    mu_s = float(_nonnegative(mu_s, "mu_s"))
+    N = int(whole(N, "N", 1))
+    psi = int(whole(psi, "psi", 1))
+    mu_s = float(nonnegative(mu_s, "mu_s"))
     side = float(side)
     n_drops = int(n_drops)
     if not side > 0.0 or n_drops < 1:

@@ -61,6 +61,7 @@ from scipy import special as _sp
 from ...fading import gamma_power, rayleigh_power
 from ...geometry import ppp_ordered_distances
 from ...numerics import incomplete_beta_split, integrate, power
+from ...validation import exponent_above, unit_interval, whole
 
 __all__ = [
     "MAX_CLUSTER",
@@ -95,45 +96,6 @@ _P_BLOCK = 8  # p^c values per vectorised block (bounds the memory of the (p, z,
 _FORMS = ("paper", "rl_averaged")
 _ETA_RULES = ("log", "gauss_jacobi")
 _GAINS = ("model", "zf")
-
-
-# --------------------------------------------------------------------------- input checks
-
-
-def _check_alpha(alpha) -> float:
-    if np.ndim(alpha) != 0:
-        raise ValueError("alpha must be a scalar")
-    alpha = float(alpha)
-    if not (alpha > 2.0 and np.isfinite(alpha)):
-        raise ValueError(f"the path-loss exponent must satisfy alpha > 2, got {alpha!r}")
-    return alpha
-
-
-def _check_int(value, name, minimum) -> int:
-    if np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a scalar")
-    v = float(value)
-    if not np.isfinite(v) or v != round(v) or v < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(v)
-
-
-def _check_unit_interval(values, name) -> np.ndarray:
-    values = np.asarray(values, float)
-    if np.any(~((values >= 0.0) & (values <= 1.0))):
-        raise ValueError(f"{name} must lie in [0, 1]")
-    return values
-
-
-def _check_sizes(L, maximum=None) -> np.ndarray:
-    L = np.asarray(L, float)
-    bad = ~np.isfinite(L) | (L != np.round(L)) | (L < 1)
-    if maximum is not None:
-        bad |= L > maximum
-    if np.any(bad):
-        hi = "" if maximum is None else f" and <= {maximum}"
-        raise ValueError(f"L must be whole numbers >= 1{hi}")
-    return L
 
 
 # --------------------------------------------------------------------------- Lemma 2
@@ -196,8 +158,8 @@ def e_k(y, K, alpha):
     -------
     ndarray
     """
-    alpha = _check_alpha(alpha)
-    K = _check_int(K, "K", 1)
+    alpha = exponent_above(alpha, "alpha")
+    K = whole(K, "K", 1, scalar=True)
     y = np.asarray(y, float)
     if np.any(~((y >= 0.0) & np.isfinite(y))):
         raise ValueError("y must be finite and >= 0")
@@ -245,8 +207,8 @@ def h1(x, K, alpha, eta):
     -------
     ndarray
     """
-    alpha = _check_alpha(alpha)
-    K = _check_int(K, "K", 1)
+    alpha = exponent_above(alpha, "alpha")
+    K = whole(K, "K", 1, scalar=True)
     x, eta = _check_x_eta(x, eta)
     out = _ek(x, K, alpha) - _ek(x * np.power(eta, alpha), K, alpha) / (eta * eta)
     return np.where(eta == 1.0, 0.0, out)[()]
@@ -277,7 +239,7 @@ def h2(x, alpha, eta):
     -------
     ndarray
     """
-    alpha = _check_alpha(alpha)
+    alpha = exponent_above(alpha, "alpha")
     x, eta = _check_x_eta(x, eta)
     return (_e1(x * np.power(eta, alpha), alpha) / (eta * eta))[()]
 
@@ -478,8 +440,8 @@ def rate_theorem2(L, p_c, kappa_c, M_t, alpha, form="paper", *, step=STEP, eta_s
     """
     if form not in _FORMS:
         raise ValueError(f"form must be one of {_FORMS}, got {form!r}")
-    alpha = _check_alpha(alpha)
-    Q = _check_int(M_t, "M_t", 2) - 1
+    alpha = exponent_above(alpha, "alpha")
+    Q = whole(M_t, "M_t", 2, scalar=True) - 1
     step = float(step)
     if not (0.0 < step <= 1.0):
         raise ValueError("step must lie in (0, 1]")
@@ -490,7 +452,7 @@ def rate_theorem2(L, p_c, kappa_c, M_t, alpha, form="paper", *, step=STEP, eta_s
         if not (0.0 < param <= 1.0):
             raise ValueError("eta_step must lie in (0, 1]")
     else:
-        param = float(_check_int(n_eta, "n_eta", 2))
+        param = float(whole(n_eta, "n_eta", 2, scalar=True))
     return _per_cluster(L, p_c, kappa_c, lambda p: _rate_single(p, alpha, Q, step),
                         lambda p, n, k: _rate_cluster(p, n, k, alpha, Q, form, step, eta_rule, param))
 
@@ -499,9 +461,9 @@ def _per_cluster(L, p_c, kappa_c, single, cluster):
     """Broadcast ``(L, p_c, kappa_c)``, check them, and evaluate ``single(p)`` at ``L = 1`` and
     ``cluster(p, L, kappa)`` once per distinct ``(L >= 2, kappa)``; the result has the broadcast shape."""
     L, p, kappa = np.broadcast_arrays(np.asarray(L, float), np.asarray(p_c, float), np.asarray(kappa_c, float))
-    _check_sizes(L)
-    _check_unit_interval(p, "p_c")
-    _check_unit_interval(kappa, "kappa_c")
+    whole(L, "L", 1)
+    unit_interval(p, "p_c")
+    unit_interval(kappa, "kappa_c")
     out = np.empty(L.shape)
     flat_L, flat_p, flat_k, flat_out = L.ravel(), p.ravel(), kappa.ravel(), out.reshape(-1)
     one = flat_L == 1.0
@@ -617,8 +579,8 @@ def rate_exact(L, p_c, kappa_c, M_t, alpha, *, step=STEP, eta_step=ETA_STEP):
     ndarray
         ``R_c`` [nat/s/Hz], broadcast shape of ``(L, p_c, kappa_c)``.
     """
-    alpha = _check_alpha(alpha)
-    Q = _check_int(M_t, "M_t", 2) - 1
+    alpha = exponent_above(alpha, "alpha")
+    Q = whole(M_t, "M_t", 2, scalar=True) - 1
     step, eta_step = float(step), float(eta_step)
     if not (0.0 < step <= 1.0 and 0.0 < eta_step <= 1.0):
         raise ValueError("step and eta_step must lie in (0, 1]")
@@ -693,15 +655,15 @@ def rate_samples(rng, n_trials, L, p_c, kappa_c, M_t, alpha, *, gains="model", n
     sizes = np.atleast_1d(np.asarray(L))
     if sizes.ndim != 1:
         raise ValueError("L must be a scalar or a one-dimensional array")
-    sizes = _check_sizes(sizes, MAX_CLUSTER).astype(int)
-    kappa = _check_unit_interval(np.broadcast_to(np.asarray(kappa_c, float), sizes.shape), "kappa_c")
+    sizes = whole(sizes, "L", 1, MAX_CLUSTER).astype(int)
+    kappa = unit_interval(np.broadcast_to(np.asarray(kappa_c, float), sizes.shape), "kappa_c")
     if np.ndim(p_c) != 0:
         raise ValueError("p_c must be a scalar")
-    p_c = float(_check_unit_interval(p_c, "p_c"))
-    Q = _check_int(M_t, "M_t", 2) - 1
-    alpha = _check_alpha(alpha)
-    K = _check_int(n_nearest, "n_nearest", MAX_CLUSTER + 1)
-    n_trials = _check_int(n_trials, "n_trials", 0)
+    p_c = float(unit_interval(p_c, "p_c"))
+    Q = whole(M_t, "M_t", 2, scalar=True) - 1
+    alpha = exponent_above(alpha, "alpha")
+    K = whole(n_nearest, "n_nearest", MAX_CLUSTER + 1, scalar=True)
+    n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     out = np.empty((n_trials, len(sizes)))
     for start in range(0, n_trials, _CHUNK):
         n = min(_CHUNK, n_trials - start)

@@ -70,6 +70,7 @@ from scipy.special import comb
 from ...fading import gamma_power, rayleigh_power
 from ...geometry import ppp_ordered_distances
 from ...numerics import gauss_legendre, incomplete_beta, integrate, inverse_power
+from ...validation import exponent_above, whole
 
 __all__ = [
     "MAX_CLUSTER",
@@ -132,13 +133,6 @@ def effective_threshold(T, n, M_t, p_c, p_t, a):
                 / (Q * np.asarray(p_c, float)))[()]
 
 
-def _check_beta(beta) -> float:
-    beta = float(beta)
-    if not beta > 2.0:
-        raise ValueError(f"the path-loss exponent must exceed 2, got {beta!r}")
-    return beta
-
-
 def _h(x, beta: float) -> np.ndarray:
     """``h(x)`` of :func:`normalised_interference` for ``x >= 0`` (array ``x``, scalar ``beta``)."""
     if beta == 4.0:
@@ -183,7 +177,7 @@ def normalised_interference(x, beta=4.0):
     -------
     ndarray
     """
-    return _h(np.asarray(x, float), _check_beta(beta))[()]
+    return _h(np.asarray(x, float), exponent_above(beta, "beta"))[()]
 
 
 def interference_h1(c, r_L, beta=4.0):
@@ -212,7 +206,7 @@ def interference_h1(c, r_L, beta=4.0):
     -------
     ndarray
     """
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     c, r_L = np.broadcast_arrays(np.asarray(c, float), np.asarray(r_L, float))
     return (r_L**2 * _h(c * np.power(r_L, -beta), beta))[()]
 
@@ -221,13 +215,6 @@ def _binomial_coefficients(Q: int) -> np.ndarray:
     """``(-1)^(n+1) C(Q, n)`` for ``n = 1..Q`` (exact integers as floats)."""
     n = np.arange(1, Q + 1)
     return np.where(n % 2 == 1, 1.0, -1.0) * comb(Q, n, exact=False)
-
-
-def _check_antennas(M_t) -> int:
-    Q = float(M_t) - 1.0
-    if Q != int(Q) or Q < 1:
-        raise ValueError(f"the binomial expansion needs an integer M_t >= 2, got {M_t!r}")
-    return int(Q)
 
 
 def coverage_prop1(T, M_t, p_c, p_t, a, beta=4.0):
@@ -442,8 +429,8 @@ def coverage_theorem1(T, L, M_t, p_c, p_t, beta, a, outer="ordered"):
         L_k, M_k, b_k = key
         if L_k != int(L_k) or L_k < 1:
             raise ValueError(f"L must be a whole number >= 1, got {L_k!r}")
-        Q = _check_antennas(M_k)
-        b_k = _check_beta(b_k)
+        Q = whole(M_k, "M_t", 2, scalar=True) - 1
+        b_k = exponent_above(b_k, "beta")
         sel = np.flatnonzero(np.all(keys == key, axis=1))
         zero = T[sel] == 0.0
         out[sel[zero]] = 1.0
@@ -514,7 +501,7 @@ def coverage_sir_samples(rng: np.random.Generator, n_trials: int, L, *, M_t, p_c
     K = int(n_nearest)
     if K <= MAX_CLUSTER:
         raise ValueError(f"n_nearest must exceed MAX_CLUSTER = {MAX_CLUSTER}, got {n_nearest!r}")
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     n_trials = int(n_trials)
     shape = float(M_t) - 1.0
 

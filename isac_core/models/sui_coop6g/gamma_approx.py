@@ -31,6 +31,7 @@ from scipy.special import gammainc, gammaln
 from ...fading import gamma_power
 from ...geometry import ppp_ordered_distances
 from ...numerics import inverse_power
+from ...validation import whole
 
 __all__ = [
     "gamma_cdf",
@@ -111,13 +112,6 @@ def alzer_a(Q):
     return (Q * np.exp(-gammaln(Q + 1.0) / Q))[()]
 
 
-def _check_shape(Q) -> int:
-    q = int(Q)
-    if q != Q or q < 1:
-        raise ValueError(f"Conjecture 2 needs an integer Q = M_t - 1 >= 1, got {Q!r}")
-    return q
-
-
 @lru_cache(maxsize=64)
 def _ks_grid(Q: int):
     """Dense grid ``gamma`` on ``[0, 1 + 12/sqrt(Q) + 8]`` and ``F`` on it (read-only)."""
@@ -171,7 +165,7 @@ def ks_distance(a, Q) -> float:
     -------
     float
     """
-    return max(_one_sided(float(a), _check_shape(Q)))
+    return max(_one_sided(float(a), whole(Q, "Q = M_t - 1", 1, scalar=True)))
 
 
 @lru_cache(maxsize=64)
@@ -208,7 +202,7 @@ def ks_optimal_a(Q):
         E.g. ``Q = 9``: ``a* = 2.7520``, ``D = 0.0572`` (Alzer's ``a = 2.1702``
         gives ``D = 0.2504``).
     """
-    return _ks_optimal(_check_shape(Q))
+    return _ks_optimal(whole(Q, "Q = M_t - 1", 1, scalar=True))
 
 
 # --------------------------------------------------------------------------- Conjecture 1

@@ -63,6 +63,7 @@ from ...numerics import (
     integrate,
     inverse_power,
 )
+from ...validation import exponent_above, whole
 
 __all__ = [
     "MAX_CLUSTER",
@@ -115,24 +116,6 @@ _FADINGS = ("model", "zf")
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _check_beta(beta) -> float:
-    beta = float(beta)
-    if not beta > 2.0 or not np.isfinite(beta):
-        raise ValueError(f"the path-loss exponent must satisfy beta > 2, got {beta!r}")
-    return beta
-
-
-def _check_whole(values, name, minimum, maximum=None) -> np.ndarray:
-    values = np.asarray(values, float)
-    bad = (values != np.round(values)) | (values < minimum) | ~np.isfinite(values)
-    if maximum is not None:
-        bad |= values > maximum
-    if np.any(bad):
-        hi = "" if maximum is None else f" and <= {maximum}"
-        raise ValueError(f"{name} must be whole numbers >= {minimum}{hi}")
-    return values
 
 
 def _readonly(x):
@@ -258,8 +241,8 @@ def echo_transform_psi(A, V, Q, beta):
     -------
     ndarray
     """
-    beta = _check_beta(beta)
-    Q = int(_check_whole(Q, "Q", 1))
+    beta = exponent_above(beta, "beta")
+    Q = int(whole(Q, "Q", 1))
     delta = 2.0 / beta
     A, V = np.broadcast_arrays(np.asarray(A, float), np.asarray(V, float))
     y = A * np.power(V, -0.5 * beta, where=V > 0, out=np.full(V.shape, np.inf))  # A V^(-beta/2)
@@ -300,7 +283,7 @@ def interference_h4(z, eta, beta):
     -------
     ndarray
     """
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     delta = 2.0 / beta
     z, eta = np.broadcast_arrays(np.asarray(z, float), np.asarray(eta, float))
     a = z * np.power(eta, beta)
@@ -345,7 +328,7 @@ def hole_integral_j(c, beta, *, _n_panel: int = _N_J_PANEL):
     -------
     ndarray
     """
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     delta = 2.0 / beta
     c = np.asarray(c, float)
     finite = np.where(np.isfinite(c) & (c > 0.0), c, 1.0)
@@ -404,7 +387,7 @@ def interference_hole_g(z, eta, beta, *, _n_phi: int = _N_PHI):
     -------
     ndarray
     """
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     delta = 2.0 / beta
     z, eta = np.broadcast_arrays(np.asarray(z, float), np.asarray(eta, float))
     R = 1.0 / eta
@@ -532,13 +515,13 @@ def rate_prop2(rho, M_t, beta, hole=True):
     """
     rho, M_t, beta = np.broadcast_arrays(np.asarray(rho, float), np.asarray(M_t, float), np.asarray(beta, float))
     _check_rho(rho)
-    _check_whole(M_t, "M_t", 2)
+    whole(M_t, "M_t", 2)
     out = np.empty(rho.shape)
     keys = np.stack([M_t.ravel(), beta.ravel()], axis=-1)
     flat_rho, flat_out = rho.ravel(), out.reshape(-1)
     for m_t, b in np.unique(keys, axis=0):
         sel = (keys[:, 0] == m_t) & (keys[:, 1] == b)
-        flat_out[sel] = _rate_prop2(flat_rho[sel], int(m_t) - 1, _check_beta(b), bool(hole))
+        flat_out[sel] = _rate_prop2(flat_rho[sel], int(m_t) - 1, exponent_above(b, "beta"), bool(hole))
     return out[()]
 
 
@@ -755,15 +738,15 @@ def rate_theorem2(rho, N, M_t, beta, form="corrected"):
         raise ValueError(f"form must be one of {_FORMS}, got {form!r}")
     rho, N, M_t, beta = np.broadcast_arrays(*(np.asarray(a, float) for a in (rho, N, M_t, beta)))
     _check_rho(rho)
-    _check_whole(N, "N", 1, MAX_CLUSTER)
-    _check_whole(M_t, "M_t", 2)
+    whole(N, "N", 1, MAX_CLUSTER)
+    whole(M_t, "M_t", 2)
     kernel = _rate_corrected if form == "corrected" else _rate_printed
     out = np.empty(rho.shape)
     keys = np.stack([N.ravel(), M_t.ravel(), beta.ravel()], axis=-1)
     flat_rho, flat_out = rho.ravel(), out.reshape(-1)
     for n, m_t, b in np.unique(keys, axis=0):
         sel = np.all(keys == (n, m_t, b), axis=1)
-        flat_out[sel] = kernel(flat_rho[sel], int(n), int(m_t) - 1, _check_beta(b))
+        flat_out[sel] = kernel(flat_rho[sel], int(n), int(m_t) - 1, exponent_above(b, "beta"))
     return out[()]
 
 
@@ -833,7 +816,7 @@ def sensing_sir_samples(rng, n_trials, N, *, M_t, M_r, sigma2, p_s, p_t, beta, d
     K = int(n_nearest)
     if K <= MAX_CLUSTER:
         raise ValueError(f"n_nearest must exceed MAX_CLUSTER = {MAX_CLUSTER}")
-    beta = _check_beta(beta)
+    beta = exponent_above(beta, "beta")
     M_t = int(M_t)
     if M_t < 2:
         raise ValueError("M_t must be >= 2")

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...fading import gamma_power, rayleigh_power
+from ...validation import whole
 
 __all__ = [
     "desired_comm_gain",
@@ -45,12 +46,6 @@ __all__ = [
     "zf_precoder",
     "matrix_gains",
 ]
-
-
-def _check_antennas(M_t) -> int:
-    if int(M_t) != M_t or M_t < 2:
-        raise ValueError(f"zero forcing of two streams needs an integer M_t >= 2, got {M_t!r}")
-    return int(M_t)
 
 
 # --------------------------------------------------------------------------- reduced laws
@@ -75,7 +70,7 @@ def desired_comm_gain(rng: np.random.Generator, M_t, size) -> np.ndarray:
     ndarray
         Gains with mean ``M_t - 1``.
     """
-    return gamma_power(rng, _check_antennas(M_t) - 1.0, size)
+    return gamma_power(rng, whole(M_t, "M_t", 2, scalar=True) - 1.0, size)
 
 
 def echo_gain(rng: np.random.Generator, M_t, size) -> np.ndarray:
@@ -98,7 +93,7 @@ def echo_gain(rng: np.random.Generator, M_t, size) -> np.ndarray:
     ndarray
         Gains in ``[0, M_t]``.
     """
-    M_t = _check_antennas(M_t)
+    M_t = whole(M_t, "M_t", 2, scalar=True)
     return M_t * rng.beta(M_t - 1.0, 1.0, size)
 
 
@@ -128,7 +123,7 @@ def interference_gain(rng: np.random.Generator, M_t, p_c, p_s, size) -> np.ndarr
     ndarray
         Gains with mean 1.
     """
-    M_t = _check_antennas(M_t)
+    M_t = whole(M_t, "M_t", 2, scalar=True)
     p_c, p_s = np.asarray(p_c, float), np.asarray(p_s, float)
     p_t = p_c + p_s
     if np.any(p_c < 0.0) or np.any(p_s < 0.0) or np.any(p_t <= 0.0):
@@ -234,7 +229,7 @@ def matrix_gains(rng: np.random.Generator, n, M_t, M_r, p_c, p_s) -> dict:
         :func:`interference_gain`); ``leakage`` ``max(|a^H w^c|^2, |h_c^H w^s|^2)``
         (zero up to rounding).
     """
-    M_t = _check_antennas(M_t)
+    M_t = whole(M_t, "M_t", 2, scalar=True)
     theta = rng.uniform(0.0, np.pi, n)
     h_c = _complex_normal(rng, (n, M_t))
     w_s, w_c = zf_precoder(theta, h_c)

@@ -68,6 +68,7 @@ import numpy as np
 from scipy import special as _sp
 
 from ...numerics import composite_gauss_legendre, gauss_legendre, incomplete_beta_split, integrate
+from ...validation import exponent_above, nonnegative, positive
 from .blockage import nearest_visible_pdf, rician_series
 
 __all__ = [
@@ -205,44 +206,16 @@ def _outer_rule(lam_u: np.ndarray, beta: float, p: float):
 # --------------------------------------------------------------------------- input checks
 
 
-def _scalar(value, name, *, positive=False, nonneg=False) -> float:
-    if np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a scalar")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if positive and not v > 0.0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    if nonneg and not v >= 0.0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return v
-
-
-def _array(value, name, *, positive=False) -> np.ndarray:
-    v = np.asarray(value, dtype=float)
-    if np.any(~np.isfinite(v)):
-        raise ValueError(f"{name} must be finite")
-    if positive and np.any(v <= 0.0):
-        raise ValueError(f"{name} must be > 0")
-    if not positive and np.any(v < 0.0):
-        raise ValueError(f"{name} must be >= 0")
-    return v
-
-
-def _check_exponent(alpha, name, minimum=0.0, strict=True) -> float:
-    alpha = _scalar(alpha, name)
-    ok = alpha > minimum if strict else alpha >= minimum
-    if not ok:
-        raise ValueError(f"{name} must be > {minimum} here (the interference is infinite otherwise), got {alpha!r}")
-    return alpha
+def _check_exponent(alpha, name, minimum=0.0) -> float:
+    return exponent_above(alpha, name, minimum, why="the interference is infinite otherwise")
 
 
 def _check_common(beta, p, pt, noise_power, mu):
-    beta = _scalar(beta, "beta (m^-1)", nonneg=True)
-    p = _scalar(p, "p", nonneg=True)
-    pt = _scalar(pt, "pt (W)", positive=True)
-    noise_power = _scalar(noise_power, "noise_power (W)", nonneg=True)
-    mu = _scalar(mu, "mu", positive=True)
+    beta = nonnegative(beta, "beta (m^-1)", scalar=True)
+    p = nonnegative(p, "p", scalar=True)
+    pt = positive(pt, "pt (W)", scalar=True)
+    noise_power = nonnegative(noise_power, "noise_power (W)", scalar=True)
+    mu = positive(mu, "mu", scalar=True)
     return beta, p, pt, noise_power, mu
 
 
@@ -314,7 +287,7 @@ def rho(z, alpha):
     ndarray
     """
     alpha = _check_exponent(alpha, "alpha", 2.0)
-    z = _array(z, "z")
+    z = nonnegative(z, "z")
     return _phi_closed(np.ones_like(z), z, alpha)[()]
 
 
@@ -340,8 +313,8 @@ def phi_hyp2f1(a, c, alpha):
         ``Phi`` in m^2.
     """
     alpha = _check_exponent(alpha, "alpha", 2.0)
-    a = _array(a, "a", positive=True)
-    c = _array(c, "c")
+    a = positive(a, "a")
+    c = nonnegative(c, "c")
     delta = 2.0 / alpha
     z = c * a**-alpha
     return (c * a ** (2.0 - alpha) / (alpha - 2.0) * _sp.hyp2f1(1.0, 1.0 - delta, 2.0 - delta, -z))[()]
@@ -369,7 +342,7 @@ def hyp2f1_euler(z, alpha, n: int = 64):
     ndarray
     """
     alpha = _check_exponent(alpha, "alpha", 2.0)
-    z = _array(z, "z")
+    z = nonnegative(z, "z")
     delta = 2.0 / alpha
     # (1 - delta) t^-delta dt = dv with v = t^(1-delta): 2F1 = int_0^1 dv / (1 + z v^(1/(1-delta)))
     v, w = composite_gauss_legendre((0.0,) + _log_edges(1e-12, 1.0, 1), int(n))
@@ -392,8 +365,8 @@ def phi_arctan(a, c):
     ndarray
         ``Phi`` in m^2.
     """
-    a = _array(a, "a")
-    c = _array(c, "c")
+    a = nonnegative(a, "a")
+    c = nonnegative(c, "c")
     sc = np.sqrt(c)
     with np.errstate(divide="ignore", invalid="ignore"):
         val = 0.5 * sc * np.arctan2(sc, a * a)
@@ -496,7 +469,7 @@ def phi(a, c, alpha, beta=0.0):
         (divergent integral).
     """
     alpha = _check_exponent(alpha, "alpha", 0.0)
-    a, c, beta = np.broadcast_arrays(_array(a, "a"), _array(c, "c"), _array(beta, "beta"))
+    a, c, beta = np.broadcast_arrays(nonnegative(a, "a"), nonnegative(c, "c"), nonnegative(beta, "beta"))
     out = np.zeros(a.shape)
     closed = (beta == 0.0) & (c > 0.0)
     if np.any(closed):
@@ -667,13 +640,13 @@ def comm_coverage(
         ``P_c``, broadcast shape of ``T`` and ``lam``.
     """
     beta, p, pt, noise_power, mu = _check_common(beta, p, pt, noise_power, mu)
-    c_los = _scalar(c_los, "c_los", positive=True)
-    c_nlos = _scalar(c_nlos, "c_nlos", positive=True)
+    c_los = positive(c_los, "c_los", scalar=True)
+    c_nlos = positive(c_nlos, "c_nlos", scalar=True)
     alpha_los = _check_exponent(alpha_los, "alpha_los", 2.0 if beta == 0.0 else 0.0)
     nlos = beta > 0.0 or p > 0.0
     alpha_nlos = _check_exponent(alpha_nlos, "alpha_nlos", 2.0 if nlos else 0.0)
     a, b = rician_series(k_factor)
-    T, lam = np.broadcast_arrays(_array(T, "T"), _array(lam, "lam (m^-2)", positive=True))
+    T, lam = np.broadcast_arrays(nonnegative(T, "T"), positive(lam, "lam (m^-2)"))
     shape = T.shape
     lam_u, keys_u, groups = _groups(lam.ravel(), T.ravel())
     T_u = keys_u[:, 0]
@@ -694,7 +667,7 @@ def comm_coverage(
 
 def _sensing_inputs(T, lam, rcs_mean):
     T, lam, rcs = np.broadcast_arrays(
-        _array(T, "T"), _array(lam, "lam (m^-2)", positive=True), _array(rcs_mean, "rcs_mean (m^2)", positive=True)
+        nonnegative(T, "T"), positive(lam, "lam (m^-2)"), positive(rcs_mean, "rcs_mean (m^2)")
     )
     ratio = T / rcs
     return T.shape, lam.ravel(), T.ravel(), ratio.ravel()
@@ -738,9 +711,9 @@ def _sensing_tables(
 
 def _check_sensing(beta, p, pt, noise_power, mu, c_los, c_nlos, c_echo, alpha_los, alpha_nlos, alpha_echo, trc):
     beta, p, pt, noise_power, mu = _check_common(beta, p, pt, noise_power, mu)
-    c_los = _scalar(c_los, "c_los", positive=True)
-    c_nlos = _scalar(c_nlos, "c_nlos", positive=True)
-    c_echo = _scalar(c_echo, "c_echo", positive=True)
+    c_los = positive(c_los, "c_los", scalar=True)
+    c_nlos = positive(c_nlos, "c_nlos", scalar=True)
+    c_echo = positive(c_echo, "c_echo", scalar=True)
     alpha_los = _check_exponent(alpha_los, "alpha_los", 2.0 if beta == 0.0 else 0.0)
     nlos = beta > 0.0 or p > 0.0
     alpha_nlos = _check_exponent(alpha_nlos, "alpha_nlos", 2.0 if nlos else 0.0)
@@ -1027,12 +1000,12 @@ def comm_coverage_no_blockage(T, lam, *, pt, noise_power, c_los, alpha_los, k_fa
     -------
     ndarray
     """
-    pt = _scalar(pt, "pt (W)", positive=True)
-    noise_power = _scalar(noise_power, "noise_power (W)", nonneg=True)
-    c_los = _scalar(c_los, "c_los", positive=True)
+    pt = positive(pt, "pt (W)", scalar=True)
+    noise_power = nonnegative(noise_power, "noise_power (W)", scalar=True)
+    c_los = positive(c_los, "c_los", scalar=True)
     alpha = _check_exponent(alpha_los, "alpha_los", 2.0)
     a, b = rician_series(k_factor)
-    T, lam = np.broadcast_arrays(_array(T, "T"), _array(lam, "lam (m^-2)", positive=True))
+    T, lam = np.broadcast_arrays(nonnegative(T, "T"), positive(lam, "lam (m^-2)"))
     g = 1.0 + 2.0 * _rho_k(T, alpha, k_factor)  # [..., k]
     if noise_power == 0.0:
         return integrate(1.0 / g, a)[()]
@@ -1080,15 +1053,15 @@ def sensing_coverage_no_blockage(
     -------
     ndarray
     """
-    pt = _scalar(pt, "pt (W)", positive=True)
-    noise_power = _scalar(noise_power, "noise_power (W)", nonneg=True)
-    c_los = _scalar(c_los, "c_los", positive=True)
-    c_echo = _scalar(c_echo, "c_echo", positive=True)
+    pt = positive(pt, "pt (W)", scalar=True)
+    noise_power = nonnegative(noise_power, "noise_power (W)", scalar=True)
+    c_los = positive(c_los, "c_los", scalar=True)
+    c_echo = positive(c_echo, "c_echo", scalar=True)
     al = _check_exponent(alpha_los, "alpha_los", 2.0)
     ae = _check_exponent(alpha_echo, "alpha_echo", 0.0)
     a, b = rician_series(k_factor)
     T, lam, rcs = np.broadcast_arrays(
-        _array(T, "T"), _array(lam, "lam (m^-2)", positive=True), _array(rcs_mean, "rcs_mean (m^2)", positive=True)
+        nonnegative(T, "T"), positive(lam, "lam (m^-2)"), positive(rcs_mean, "rcs_mean (m^2)")
     )
     if trc and ae <= 4.0:
         return np.where(T > 0.0, 0.0, 1.0)[()]
@@ -1129,11 +1102,11 @@ def special_case_1(T, lam, *, pt, noise_power, c_los, k_factor=1):
     -------
     ndarray
     """
-    pt = _scalar(pt, "pt (W)", positive=True)
-    noise_power = _scalar(noise_power, "noise_power (W)", nonneg=True)
-    c_los = _scalar(c_los, "c_los", positive=True)
+    pt = positive(pt, "pt (W)", scalar=True)
+    noise_power = nonnegative(noise_power, "noise_power (W)", scalar=True)
+    c_los = positive(c_los, "c_los", scalar=True)
     a, b = rician_series(k_factor)
-    T, lam = np.broadcast_arrays(_array(T, "T"), _array(lam, "lam (m^-2)", positive=True))
+    T, lam = np.broadcast_arrays(nonnegative(T, "T"), positive(lam, "lam (m^-2)"))
     rho4 = _rho4_k(T, a, b)
     A = b * T[..., None] * noise_power / (pt * c_los)
     B = np.pi * lam[..., None] * (1.0 + 2.0 * rho4)
@@ -1166,7 +1139,7 @@ def special_case_2(T, *, alpha_los, k_factor=1):
     """
     alpha = _check_exponent(alpha_los, "alpha_los", 2.0)
     a, _ = rician_series(k_factor)
-    T = _array(T, "T")
+    T = nonnegative(T, "T")
     return integrate(1.0 / (1.0 + 2.0 * _rho_k(T, alpha, k_factor)), a)[()]
 
 
@@ -1187,7 +1160,7 @@ def special_case_3(T, *, k_factor=1):
     ndarray
     """
     a, b = rician_series(k_factor)
-    T = _array(T, "T")
+    T = nonnegative(T, "T")
     return integrate(1.0 / (1.0 + 2.0 * _rho4_k(T, a, b)), a)[()]
 
 
@@ -1198,9 +1171,9 @@ def _rho4_s(T, rcs, c_los, c_echo, a, b):
 
 
 def _sensing_sc_inputs(T, rcs_mean, c_los, c_echo):
-    c_los = _scalar(c_los, "c_los", positive=True)
-    c_echo = _scalar(c_echo, "c_echo", positive=True)
-    T, rcs = np.broadcast_arrays(_array(T, "T"), _array(rcs_mean, "rcs_mean (m^2)", positive=True))
+    c_los = positive(c_los, "c_los", scalar=True)
+    c_echo = positive(c_echo, "c_echo", scalar=True)
+    T, rcs = np.broadcast_arrays(nonnegative(T, "T"), positive(rcs_mean, "rcs_mean (m^2)"))
     return T, rcs, c_los, c_echo
 
 
@@ -1231,11 +1204,11 @@ def special_case_4(T, lam, *, pt, noise_power, c_los, c_echo, rcs_mean, k_factor
     -------
     ndarray
     """
-    pt = _scalar(pt, "pt (W)", positive=True)
-    noise_power = _scalar(noise_power, "noise_power (W)", nonneg=True)
+    pt = positive(pt, "pt (W)", scalar=True)
+    noise_power = nonnegative(noise_power, "noise_power (W)", scalar=True)
     a, b = rician_series(k_factor)
     T, rcs, c_los, c_echo = _sensing_sc_inputs(T, rcs_mean, c_los, c_echo)
-    T, lam, rcs = np.broadcast_arrays(T, _array(lam, "lam (m^-2)", positive=True), rcs)
+    T, lam, rcs = np.broadcast_arrays(T, positive(lam, "lam (m^-2)"), rcs)
     A = T * noise_power / (pt * c_echo * rcs)
     B = np.pi * lam * (1.0 + 2.0 * _rho4_s(T, rcs, c_los, c_echo, a, b))
     return (np.pi * lam * _gauss_exp(A, B))[()]

@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...validation import nonnegative, positive
+
 __all__ = [
     "RICIAN_SERIES",
     "los_probability",
@@ -66,30 +68,6 @@ RICIAN_SERIES = {
 _Q_SERIES = 1e-3
 
 
-def _check_blockage(beta, p):
-    beta = np.asarray(beta, dtype=float)
-    p = np.asarray(p, dtype=float)
-    if np.any(~np.isfinite(beta)) or np.any(beta < 0):
-        raise ValueError("beta must be finite and >= 0 (m^-1)")
-    if np.any(~np.isfinite(p)) or np.any(p < 0):
-        raise ValueError("p must be finite and >= 0")
-    return beta, p
-
-
-def _check_density(lam, name="lam"):
-    lam = np.asarray(lam, dtype=float)
-    if np.any(~np.isfinite(lam)) or np.any(lam <= 0):
-        raise ValueError(f"{name} must be finite and > 0 (m^-2)")
-    return lam
-
-
-def _check_distance(r):
-    r = np.asarray(r, dtype=float)
-    if np.any(np.isnan(r)) or np.any(r < 0):
-        raise ValueError("r must be >= 0 (m)")
-    return r
-
-
 def los_probability(r, beta, p):
     """LoS probability of a link of length ``r``, ``P_L(r) = exp(-(beta r + p))``.
 
@@ -107,8 +85,8 @@ def los_probability(r, beta, p):
     ndarray
         ``P_L(r)``; the NLoS probability is ``1 - P_L(r)``.
     """
-    r = _check_distance(r)
-    beta, p = _check_blockage(beta, p)
+    r = nonnegative(r, "r (m)", allow_inf=True)
+    beta, p = nonnegative(beta, "beta (m^-1)"), nonnegative(p, "p")
     return np.exp(-(beta * r + p))
 
 
@@ -133,8 +111,8 @@ def q_integral(r, beta, p):
     ndarray
         ``Q(r)`` in m^2.
     """
-    r = _check_distance(r)
-    beta, p = _check_blockage(beta, p)
+    r = nonnegative(r, "r (m)", allow_inf=True)
+    beta, p = nonnegative(beta, "beta (m^-1)"), nonnegative(p, "p")
     r, beta, p = np.broadcast_arrays(r, beta, p)
     with np.errstate(invalid="ignore"):
         x = beta * r
@@ -172,7 +150,7 @@ def nearest_visible_pdf(r, lam, beta, p):
     ndarray
         ``f_V(r)`` in m^-1.
     """
-    lam = _check_density(lam)
+    lam = positive(lam, "lam (m^-2)")
     q = q_integral(r, beta, p)
     r = np.asarray(r, dtype=float)
     return 2.0 * np.pi * lam * r * los_probability(r, beta, p) * np.exp(-2.0 * np.pi * lam * q)
@@ -197,8 +175,8 @@ def visible_mass(lam, beta, p):
     -------
     ndarray
     """
-    lam = _check_density(lam)
-    beta, p = _check_blockage(beta, p)
+    lam = positive(lam, "lam (m^-2)")
+    beta, p = nonnegative(beta, "beta (m^-1)"), nonnegative(p, "p")
     with np.errstate(divide="ignore"):
         return 2.0 * np.pi * lam * np.exp(-p) / (beta * beta)
 

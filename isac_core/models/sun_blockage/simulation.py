@@ -98,6 +98,7 @@ from scipy import special as _sp
 
 from ...fading import rayleigh_power, rician_power, swerling1_rcs
 from ...numerics import inverse_power
+from ...validation import nonnegative, positive, whole
 from .blockage import los_probability, visible_mass
 
 __all__ = [
@@ -143,32 +144,14 @@ _SERIES_CUT = 1e-2  # u below this: series of u - log1p(u)
 # --------------------------------------------------------------------------- input checks
 
 
-def _positive(value, name, allow_zero=False, allow_inf=False) -> float:
-    if np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a scalar")
-    v = float(value)
-    ok = (v >= 0.0 if allow_zero else v > 0.0) and (allow_inf or np.isfinite(v))
-    if not ok or np.isnan(v):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {bound}, got {value!r}")
-    return v
-
-
-def _whole(value, name, minimum) -> int:
-    v = float(value)
-    if not np.isfinite(v) or v != round(v) or v < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(v)
-
-
 class _Net:
     """Validated network / blockage parameters shared by the kernels."""
 
     def __init__(self, lam, beta, p, n_points):
-        self.lam = _positive(lam, "lam")
-        self.beta = _positive(beta, "beta", allow_zero=True)
-        self.p = _positive(p, "p", allow_zero=True)
-        self.n_points = _positive(n_points, "n_points")
+        self.lam = positive(lam, "lam", scalar=True)
+        self.beta = nonnegative(beta, "beta", scalar=True)
+        self.p = nonnegative(p, "p", scalar=True)
+        self.n_points = positive(n_points, "n_points", scalar=True)
         self.has_nlos = self.beta > 0.0 or self.p > 0.0
         self.rho = math.sqrt(self.n_points / (math.pi * self.lam))
         if self.beta > 0.0:
@@ -192,21 +175,21 @@ class _Net:
 
 
 def _check_los_alpha(alpha, beta, name):
-    alpha = _positive(alpha, name)
+    alpha = positive(alpha, name, scalar=True)
     if beta == 0.0 and not alpha > 2.0:
         raise ValueError(f"{name} must exceed 2 without blockage (beta = 0): the LoS interference is infinite")
     return alpha
 
 
 def _check_nlos_alpha(alpha, net, gain, name):
-    alpha = _positive(alpha, name)
+    alpha = positive(alpha, name, scalar=True)
     if net.has_nlos and gain > 0.0 and not alpha > 2.0:
         raise ValueError(f"{name} must exceed 2: the NLoS interference is infinite")
     return alpha
 
 
 def _block_size(block, n_discs, n_points) -> int:
-    block = _whole(block, "block", 1)
+    block = whole(block, "block", 1, scalar=True)
     return max(1, min(block, int(BLOCK_POINTS // (n_discs * n_points))))
 
 
@@ -253,9 +236,9 @@ def visible_distance(mass, lam, beta, p):
     ndarray
         Distance [m] (``inf`` beyond the total mass).
     """
-    lam = _positive(lam, "lam")
-    beta = _positive(beta, "beta", allow_zero=True)
-    p = _positive(p, "p", allow_zero=True)
+    lam = positive(lam, "lam", scalar=True)
+    beta = nonnegative(beta, "beta", scalar=True)
+    p = nonnegative(p, "p", scalar=True)
     mass = np.asarray(mass, dtype=float)
     if np.any(~(mass >= 0.0)):
         raise ValueError("mass must be >= 0")
@@ -501,16 +484,16 @@ def comm_sinr_samples(
     """
     net = _Net(lam, beta, p, n_points)
     c = dict(
-        P_t=_positive(P_t, "P_t"),
-        C_L=_positive(C_L, "C_L"),
-        C_N=_positive(C_N, "C_N", allow_zero=True),
-        K=_positive(K, "K", allow_zero=True, allow_inf=True),
-        mu=_positive(mu_c, "mu_c"),
-        noise=_positive(noise, "noise", allow_zero=True),
+        P_t=positive(P_t, "P_t", scalar=True),
+        C_L=positive(C_L, "C_L", scalar=True),
+        C_N=nonnegative(C_N, "C_N", scalar=True),
+        K=nonnegative(K, "K", scalar=True, allow_inf=True),
+        mu=positive(mu_c, "mu_c", scalar=True),
+        noise=nonnegative(noise, "noise", scalar=True),
     )
     c["alpha_L"] = _check_los_alpha(alpha_L, net.beta, "alpha_L")
     c["alpha_N"] = _check_nlos_alpha(alpha_N, net, c["C_N"], "alpha_N")
-    n_trials = _whole(n_trials, "n_trials", 0)
+    n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     nb = _block_size(block, 1, net.n_points)
     out = np.empty(n_trials)
     for start in range(0, n_trials, nb):
@@ -642,20 +625,20 @@ def sensing_sinr_samples(
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
     net = _Net(lam, beta, p, n_points)
     c = dict(
-        P_t=_positive(P_t, "P_t"),
-        C_L=_positive(C_L, "C_L"),
-        C_N=_positive(C_N, "C_N", allow_zero=True),
-        C_E=_positive(C_E, "C_E"),
-        K=_positive(K, "K", allow_zero=True, allow_inf=True),
-        mu=_positive(mu_s, "mu_s"),
-        rcs=_positive(rcs_mean, "rcs_mean"),
-        noise=_positive(noise, "noise", allow_zero=True),
+        P_t=positive(P_t, "P_t", scalar=True),
+        C_L=positive(C_L, "C_L", scalar=True),
+        C_N=nonnegative(C_N, "C_N", scalar=True),
+        C_E=positive(C_E, "C_E", scalar=True),
+        K=nonnegative(K, "K", scalar=True, allow_inf=True),
+        mu=positive(mu_s, "mu_s", scalar=True),
+        rcs=positive(rcs_mean, "rcs_mean", scalar=True),
+        noise=nonnegative(noise, "noise", scalar=True),
         trc=bool(trc),
     )
     c["alpha_L"] = _check_los_alpha(alpha_L, net.beta, "alpha_L")
     c["alpha_N"] = _check_nlos_alpha(alpha_N, net, c["C_N"], "alpha_N")
-    c["alpha_E"] = _positive(alpha_E, "alpha_E")
-    n_trials = _whole(n_trials, "n_trials", 0)
+    c["alpha_E"] = positive(alpha_E, "alpha_E", scalar=True)
+    n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     if c["trc"] and net.beta == 0.0 and not c["alpha_E"] > 4.0:
         return np.zeros(n_trials)  # infinite TRC interference
     n_discs = 2 if (variant == "independent" and c["trc"]) else 1
@@ -859,10 +842,10 @@ def draw_buildings(rng: np.random.Generator, lam_b, length, width, radius):
         Columns: centre x, centre y [m], cos and sin of the orientation, half length,
         half width [m].
     """
-    lam_b = _positive(lam_b, "lam_b", allow_zero=True)
-    hl = 0.5 * _positive(length, "length")
-    hw = 0.5 * _positive(width, "width")
-    r_b = _positive(radius, "radius") + RECT_MARGIN
+    lam_b = nonnegative(lam_b, "lam_b", scalar=True)
+    hl = 0.5 * positive(length, "length", scalar=True)
+    hw = 0.5 * positive(width, "width", scalar=True)
+    r_b = positive(radius, "radius", scalar=True) + RECT_MARGIN
     for _ in range(10_000):
         n = rng.poisson(lam_b * math.pi * r_b * r_b)
         rad = r_b * np.sqrt(rng.random(n))
@@ -1078,17 +1061,18 @@ def rectangle_sinr_samples(
     """
     if kind not in ("comm", "sensing"):
         raise ValueError(f"kind must be 'comm' or 'sensing', got {kind!r}")
-    lam = _positive(lam, "lam")
-    radius = _positive(radius, "radius")
-    P_t, C_L, C_N = _positive(P_t, "P_t"), _positive(C_L, "C_L"), _positive(C_N, "C_N", allow_zero=True)
-    alpha_L, alpha_N = _positive(alpha_L, "alpha_L"), _positive(alpha_N, "alpha_N")
-    K = _positive(K, "K", allow_zero=True, allow_inf=True)
-    mu = _positive(mu, "mu")
-    noise = _positive(noise, "noise", allow_zero=True)
+    lam = positive(lam, "lam", scalar=True)
+    radius = positive(radius, "radius", scalar=True)
+    P_t, C_L = positive(P_t, "P_t", scalar=True), positive(C_L, "C_L", scalar=True)
+    C_N = nonnegative(C_N, "C_N", scalar=True)
+    alpha_L, alpha_N = positive(alpha_L, "alpha_L", scalar=True), positive(alpha_N, "alpha_N", scalar=True)
+    K = nonnegative(K, "K", scalar=True, allow_inf=True)
+    mu = positive(mu, "mu", scalar=True)
+    noise = nonnegative(noise, "noise", scalar=True)
     if kind == "sensing":
-        C_E, alpha_E = _positive(C_E, "C_E"), _positive(alpha_E, "alpha_E")
-        rcs_mean = _positive(rcs_mean, "rcs_mean")
-    n_trials = _whole(n_trials, "n_trials", 0)
+        C_E, alpha_E = positive(C_E, "C_E", scalar=True), positive(alpha_E, "alpha_E", scalar=True)
+        rcs_mean = positive(rcs_mean, "rcs_mean", scalar=True)
+    n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     out = np.zeros(n_trials)
     for i in range(n_trials):
         buildings = draw_buildings(rng, lam_b, length, width, radius)
