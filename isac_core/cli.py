@@ -4,6 +4,7 @@ Examples
 --------
 ``isac list``                         models (parameters with meaning, unit, default) and figures
 ``isac list meng_coop``               one model in detail
+``isac checks``                       the kinds of figure check, with the keys each needs and takes
 ``isac validate``                     check config/ and exit (what Snakemake does first)
 ``isac run li_tradeoff/fig3``         compute, plot and check one figure in this process
 ``isac run --all``                    every configured figure
@@ -59,6 +60,15 @@ def _describe_model(key: str) -> list[str]:
         unit = "" if m.units == "1" else f" [{m.units}]"
         lines.append(f"      {name}{unit}: {m.long_name} ({how})")
     return lines
+
+
+def _cmd_checks(args):
+    from .checks import KINDS
+
+    print("check kinds (a check has kind and metric; any kind may also have at, source, calibrates, note):")
+    for kind in KINDS.values():
+        print(f"  {kind.name}: {kind.summary}")
+        print(f"    needs: {', '.join(sorted(kind.needs)) or '-'}; may have: {', '.join(sorted(kind.takes)) or '-'}")
 
 
 def _cmd_list(args):
@@ -276,6 +286,8 @@ def main(argv=None):
     listing = _subcommand(sub, common, "list", "models (parameters with meaning, unit and default) and figures",
                           "isac list meng_coop", _cmd_list)
     listing.add_argument("model", nargs="?", help="show only this model")
+    _subcommand(sub, common, "checks", "the kinds of figure check, with the keys each needs and takes",
+                "isac checks", _cmd_checks)
     _subcommand(sub, common, "validate", "validate the configuration and exit", "isac validate --config my.yaml",
                 _cmd_validate)
     run = _subcommand(sub, common, "run", "compute, plot and check figures in this process (no Snakemake)",

@@ -257,232 +257,77 @@ def _curve_allowances(entries, dim, axes, model, where, problems):
     return out
 
 
-def _figure_spec(data, key, fig, model, seed, defaults, shown):
-    problems: list[str] = []
-    params = model.parameters
+@dataclasses.dataclass
+class _FigureReader:
+    """Reads one figure entry: names the keys in messages and collects the problems found.
 
-    def locate(k):
-        return _where(shown, key, k)
+    Attributes
+    ----------
+    shown : str
+        The figure file as messages name it.
+    key : str
+        The figure's key in the file.
+    model : Model
+        The model the file names.
+    problems : list of str
+        One line per problem, each naming the file, the figure and the key.
+    """
 
-    def is_parameter(name, k):
-        if name not in params:
-            problems.append(
-                f"{locate(k)}: {name!r} is not a parameter of model {model.key!r}; "
-                f"parameters: {', '.join(params)}"
-            )
+    shown: str
+    key: str
+    model: object
+    problems: list = dataclasses.field(default_factory=list)
+
+    @property
+    def params(self):
+        return self.model.parameters
+
+    def where(self, k: str) -> str:
+        """``<file>, figure '<key>', key '<k>'``."""
+        return _where(self.shown, self.key, k)
+
+    def problem(self, k: str, message: str) -> None:
+        self.problems.append(f"{self.where(k)}: {message}")
+
+    def is_parameter(self, name: str, k: str) -> bool:
+        """Whether the model has a parameter ``name`` (a problem at key ``k`` if not)."""
+        if name not in self.params:
+            self.problem(k, f"{name!r} is not a parameter of model {self.model.key!r}; "
+                            f"parameters: {', '.join(self.params)}")
             return False
         return True
 
+    def quantity(self, value, name: str, k: str):
+        """A configured value of parameter ``name`` in its canonical unit, or None (a problem)."""
+        return _quantity(value, self.params[name], self.where(k), self.problems)
+
+
+def _figure_spec(data, key, fig, model, seed, defaults, shown):
+    """One figure entry as a :class:`FigureSpec`, or None and the problems found.
+
+    The sections are read in the order of a figure entry: metrics, grid, fixed and derived
+    parameters, Monte Carlo markers and trials, plot, agreement allowances, checks.
+    """
+    r = _FigureReader(shown, key, model)
     for m in fig["metrics"]:
         if m not in model.metrics:
-            problems.append(f"{locate('metrics')}: unknown metric {m!r}; "
-                            f"model {model.key!r} has {', '.join(model.metrics)}")
-
-    axes = []
-    for name, axis_spec in fig["grid"].items():
-        if not is_parameter(name, f"grid.{name}"):
-            continue
-        p = params[name]
-        if p.categorical:
-            problems.append(f"{locate('grid.' + name)}: categorical parameter {name!r} cannot be swept; fix it instead")
-            continue
-        try:
-            values, display = parse_axis(axis_spec, p, locate(f"grid.{name}"))
-        except AxisError as exc:
-            problems.append(f"{locate(f'grid.{name}{exc.subkey}')}: {exc}")
-            continue
-        axes.append((name, values, display))
-
-    fixed = model.defaults()
-    for name, value in fig.get("fixed", {}).items():
-        if not is_parameter(name, f"fixed.{name}"):
-            continue
-        if name in fig["grid"]:
-            problems.append(f"{locate('fixed.' + name)}: {name!r} is also swept in grid; give it in one place")
-            continue
-        v = _quantity(value, params[name], locate(f"fixed.{name}"), problems)
-        if v is not None:
-            fixed[name] = v
-
-    derived = {}
-    for name, expr in fig.get("derived", {}).items():
-        if not is_parameter(name, f"derived.{name}"):
-            continue
-        if name in fig["grid"] or name in fig.get("fixed", {}):
-            problems.append(f"{locate('derived.' + name)}: {name!r} is also in grid or fixed; give it in one place")
-            continue
-        try:
-            names = expression_names(expr)
-        except (SyntaxError, ValueError) as exc:
-            problems.append(f"{locate('derived.' + name)}: cannot read expression {expr!r}: {exc}")
-            continue
-        unknown = sorted(n for n in names if n not in params)
-        if unknown:
-            problems.append(f"{locate('derived.' + name)}: unknown parameter(s) {', '.join(unknown)} in {expr!r}")
-            continue
-        derived[name] = expr
-    for name in derived:
-        fixed.pop(name, None)
-    for name, _, _ in axes:
-        fixed.pop(name, None)
-
-    # mc markers: union them into the grid axes
+            r.problem("metrics", f"unknown metric {m!r}; model {model.key!r} has {', '.join(model.metrics)}")
+    swept = _read_grid(r, fig["grid"])
+    fixed, derived = _read_fixed_and_derived(r, fig, swept)
     mc = fig.get("mc", {})
-    mc_at = {}
-    axis_values = {name: values for name, values, _ in axes}
-    for name, axis_spec in mc.get("at", {}).items():
-        if name not in axis_values:
-            if name in fig["grid"]:
-                continue  # the axis itself was invalid; reported above
-            problems.append(f"{locate('mc.at.' + name)}: {name!r} is not a grid dimension; "
-                            f"dims: {', '.join(fig['grid'])}")
-            continue
-        try:
-            values, _ = parse_axis(axis_spec, params[name], locate(f"mc.at.{name}"))
-        except AxisError as exc:
-            problems.append(f"{locate(f'mc.at.{name}{exc.subkey}')}: {exc}")
-            continue
-        axis_values[name] = snap_union(axis_values[name], values)
-        mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
-
-    axes = tuple(
-        Axis(name, axis_values[name], params[name].units, display) for name, _, display in axes
-    )
-
+    axes, mc_at = _read_markers(r, fig["grid"], mc.get("at", {}), swept)
     n_points = int(np.prod([a.values.size for a in axes])) if axes else 0
     if n_points > MAX_GRID_POINTS:
-        problems.append(f"{locate('grid')}: {n_points} grid points is more than the {MAX_GRID_POINTS} allowed "
-                        "in one figure; split it into several figures")
-    # derived values must be admissible everywhere on the grid
-    if not problems and derived:
-        problems.extend(_check_derived(axes, fixed, derived, params, locate))
-
-    precision = {}
-    if "precision" in mc:
-        precision = {k: float(v) for k, v in mc["precision"].items() if k in ("absolute", "relative")}
-        n_trials = int(mc["precision"]["max_trials"])
-        if "n_trials" in mc or "target_se" in mc:
-            problems.append(f"{locate('mc.precision')}: give either precision (trials chosen per marker) or "
-                            "n_trials / target_se (one count for every marker), not both")
-    elif "n_trials" in mc:
-        n_trials = int(mc["n_trials"])
-    else:
-        n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
-    if n_trials > MAX_TRIALS:
-        problems.append(f"{locate('mc')}: {n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
-                        "raise target_se or lower n_trials")
-
-    plot = fig["plot"]
-    dims = list(fig["grid"])  # declared dims: an invalid axis is reported once, above
-    valid = {a.name: a.values for a in axes}
-    for ax_name in ("x", "y"):
-        ax = plot[ax_name]
-        if "param" in ax and ax["param"] not in dims:
-            problems.append(
-                f"{locate(f'plot.{ax_name}.param')}: {ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}"
-            )
-        if "metric" in ax and ax["metric"] not in fig["metrics"]:
-            problems.append(f"{locate(f'plot.{ax_name}.metric')}: {ax['metric']!r} is not among the figure's metrics")
-        if "units" in ax:
-            if "param" in ax:
-                canonical = params[ax["param"]].units if ax["param"] in params else None
-            else:
-                canonical = model.metrics[ax["metric"]].units if ax["metric"] in model.metrics else None
-            try:
-                if canonical is not None:
-                    to_canonical(1.0, ax["units"], canonical)
-            except UnitError as exc:
-                problems.append(f"{locate(f'plot.{ax_name}.units')}: {exc}")
-    if "curves" in plot and plot["curves"] not in dims:
-        problems.append(f"{locate('plot.curves')}: {plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
-    problems.extend(_check_plot_layout(plot, axes, locate))
-    problems.extend(_check_series(plot, fig, model, mc.get("enabled", True), locate))
-
-    agreement = {}
-    for name, entry in fig.get("agreement", {}).items():
-        metric = model.metrics.get(name)
-        if name not in fig["metrics"] or metric is None:
-            problems.append(f"{locate('agreement.' + name)}: {name!r} is not among the figure's metrics")
-        elif metric.analytic is None or metric.simulate is None:
-            problems.append(f"{locate('agreement.' + name)}: {name!r} is not both computed and simulated, "
-                            "so it has no analytic vs Monte Carlo test")
-        elif "exact" in entry and (entry["exact"] not in fig["metrics"]
-                                   or getattr(model.metrics.get(entry["exact"]), "analytic", None) is None):
-            problems.append(f"{locate('agreement.' + name + '.exact')}: {entry['exact']!r} is not an analytic metric "
-                            "of the figure")
-        elif "exact" in entry and model.metrics[entry["exact"]].units != metric.units:
-            problems.append(f"{locate('agreement.' + name + '.exact')}: {entry['exact']!r} is in "
-                            f"{model.metrics[entry['exact']].units!r}, {name!r} in {metric.units!r}")
-        elif "exact" in entry and ("allowance" in entry or "relative" in entry or entry.get("curves")):
-            problems.append(f"{locate('agreement.' + name + '.exact')}: a test against an exact evaluation takes no "
-                            "allowance")
-        else:
-            agreement[name] = dict(entry)
-            if entry.get("curves"):
-                agreement[name]["curves"] = _curve_allowances(entry["curves"], plot.get("curves"), axes, model,
-                                                              lambda k, n=name: locate(f"agreement.{n}.curves{k}"),
-                                                              problems)
-
-    context = CheckContext(grid=valid, params=params, model=model, quantity=_quantity, where=locate)
-    checks = []
-    for i, check in enumerate(fig.get("checks", [])):
-        where = f"checks[{i}]"
-        before = {"metric": check["first_before"]} if "first_before" in check else None
-        for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before),
-                         (".over.metric", check.get("over"))):
-            if ref is None:
-                continue
-            if ref["metric"] not in fig["metrics"]:
-                problems.append(f"{locate(where + sub)}: {ref['metric']!r} is not among the figure's metrics")
-                continue
-            need = ref.get("show", CHECK_KINDS[check["kind"]].default_show)
-            metric = model.metrics[ref["metric"]]
-            if need == "analytic" and metric.analytic is None:
-                problems.append(f"{locate(where + sub)}: {ref['metric']!r} has no analytic kernel; "
-                                "use show: mc")
-            if need == "mc" and metric.simulate is None:
-                problems.append(f"{locate(where + sub)}: {ref['metric']!r} is not simulated; use show: analytic")
-        resolved_at = {}
-        for name, value in check.get("at", {}).items():
-            if name not in dims:
-                problems.append(f"{locate(where + '.at.' + name)}: {name!r} is not a grid dimension")
-                continue
-            if name not in valid:
-                continue
-            v = _quantity(value, params[name], locate(f"{where}.at.{name}"), problems)
-            if v is None:
-                continue
-            snapped = snap_to([v], valid[name])[0]
-            if snapped is None:
-                problems.append(f"{locate(where + '.at.' + name)}: {value!r} is not on the grid of {name!r}")
-                continue
-            resolved_at[name] = snapped
-        kind = CHECK_KINDS[check["kind"]]
-        check = kind.resolve(check, context, where, problems)
-        resolved_within = {}
-        for name, bounds in check.get("within", {}).items():
-            here = locate(f"{where}.within.{name}")
-            if name not in dims:
-                problems.append(f"{here}: {name!r} is not a grid dimension")
-                continue
-            if name in check.get("at", {}):
-                problems.append(f"{here}: {name!r} is fixed by 'at' already")
-                continue
-            low, high = (_quantity(b, params[name], here, problems) for b in bounds)
-            if low is None or high is None:
-                continue
-            if low > high:
-                problems.append(f"{here}: low {bounds[0]!r} is above high {bounds[1]!r}")
-                continue
-            resolved_within[name] = (low, high)
-        problems.extend(key_problems(kind, check, context, where) or kind.validate(check, resolved_at, context, where))
-        resolved = {**check, "at": resolved_at}
-        if "within" in check:
-            resolved["within"] = resolved_within
-        checks.append(resolved)
-
-    if problems:
-        return None, problems
+        r.problem("grid", f"{n_points} grid points is more than the {MAX_GRID_POINTS} allowed in one figure; "
+                          "split it into several figures")
+    if not r.problems and derived:  # derived values must be admissible everywhere on the grid
+        r.problems.extend(_check_derived(axes, fixed, derived, r.params, r.where))
+    n_trials, precision = _read_trials(r, mc, defaults)
+    _check_plot(r, fig, axes)
+    agreement = _read_agreement(r, fig, axes)
+    checks = _read_checks(r, fig, axes)
+    if r.problems:
+        return None, r.problems
     spec = FigureSpec(
         paper=data["paper"],
         key=key,
@@ -500,7 +345,7 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         precision=precision,
         chunk_size=int(fig.get("chunk_size", defaults["chunk_size"])),
         seed=int(seed),
-        plot=plot,
+        plot=fig["plot"],
         checks=tuple(checks),
         agreement=agreement,
         source=shown,
@@ -509,6 +354,237 @@ def _figure_spec(data, key, fig, model, seed, defaults, shown):
         inventory=tuple(data.get("inventory", ())),
     )
     return spec, []
+
+
+def _read_grid(r: _FigureReader, grid: dict) -> list[tuple]:
+    """``(name, canonical values, display unit)`` of each valid swept parameter."""
+    swept = []
+    for name, axis_spec in grid.items():
+        if not r.is_parameter(name, f"grid.{name}"):
+            continue
+        p = r.params[name]
+        if p.categorical:
+            r.problem(f"grid.{name}", f"categorical parameter {name!r} cannot be swept; fix it instead")
+            continue
+        try:
+            values, display = parse_axis(axis_spec, p, r.where(f"grid.{name}"))
+        except AxisError as exc:
+            r.problem(f"grid.{name}{exc.subkey}", str(exc))
+            continue
+        swept.append((name, values, display))
+    return swept
+
+
+def _read_fixed_and_derived(r: _FigureReader, fig: dict, swept: list) -> tuple[dict, dict]:
+    """The fixed parameters (the model's defaults, overridden by ``fixed``) and the ``derived``
+    expressions; a parameter is given in one place only."""
+    fixed = r.model.defaults()
+    for name, value in fig.get("fixed", {}).items():
+        if not r.is_parameter(name, f"fixed.{name}"):
+            continue
+        if name in fig["grid"]:
+            r.problem(f"fixed.{name}", f"{name!r} is also swept in grid; give it in one place")
+            continue
+        v = r.quantity(value, name, f"fixed.{name}")
+        if v is not None:
+            fixed[name] = v
+    derived = {}
+    for name, expr in fig.get("derived", {}).items():
+        if not r.is_parameter(name, f"derived.{name}"):
+            continue
+        if name in fig["grid"] or name in fig.get("fixed", {}):
+            r.problem(f"derived.{name}", f"{name!r} is also in grid or fixed; give it in one place")
+            continue
+        try:
+            names = expression_names(expr)
+        except (SyntaxError, ValueError) as exc:
+            r.problem(f"derived.{name}", f"cannot read expression {expr!r}: {exc}")
+            continue
+        unknown = sorted(n for n in names if n not in r.params)
+        if unknown:
+            r.problem(f"derived.{name}", f"unknown parameter(s) {', '.join(unknown)} in {expr!r}")
+            continue
+        derived[name] = expr
+    for name in [*derived, *(name for name, _, _ in swept)]:
+        fixed.pop(name, None)
+    return fixed, derived
+
+
+def _read_markers(r: _FigureReader, grid: dict, at: dict, swept: list) -> tuple[tuple, dict]:
+    """The grid axes, with the Monte Carlo markers (``mc.at``) merged into them, and the markers."""
+    mc_at = {}
+    axis_values = {name: values for name, values, _ in swept}
+    for name, axis_spec in at.items():
+        if name not in axis_values:
+            if name in grid:
+                continue  # the axis itself was invalid; reported above
+            r.problem(f"mc.at.{name}", f"{name!r} is not a grid dimension; dims: {', '.join(grid)}")
+            continue
+        try:
+            values, _ = parse_axis(axis_spec, r.params[name], r.where(f"mc.at.{name}"))
+        except AxisError as exc:
+            r.problem(f"mc.at.{name}{exc.subkey}", str(exc))
+            continue
+        axis_values[name] = snap_union(axis_values[name], values)
+        mc_at[name] = np.asarray(snap_to(values, axis_values[name]), float)
+    axes = tuple(Axis(name, axis_values[name], r.params[name].units, display) for name, _, display in swept)
+    return axes, mc_at
+
+
+def _read_trials(r: _FigureReader, mc: dict, defaults: dict) -> tuple[int, dict]:
+    """Trials per marker (the cap, with ``precision``) and the precision asked for, if any."""
+    precision = {}
+    if "precision" in mc:
+        precision = {k: float(v) for k, v in mc["precision"].items() if k in ("absolute", "relative")}
+        n_trials = int(mc["precision"]["max_trials"])
+        if "n_trials" in mc or "target_se" in mc:
+            r.problem("mc.precision", "give either precision (trials chosen per marker) or n_trials / target_se "
+                                      "(one count for every marker), not both")
+    elif "n_trials" in mc:
+        n_trials = int(mc["n_trials"])
+    else:
+        n_trials = n_trials_for(mc.get("target_se", defaults["target_se"]))
+    if n_trials > MAX_TRIALS:
+        r.problem("mc", f"{n_trials:.3g} trials per marker is more than the {MAX_TRIALS:.0e} allowed; "
+                        "raise target_se or lower n_trials")
+    return n_trials, precision
+
+
+def _check_plot(r: _FigureReader, fig: dict, axes: tuple) -> None:
+    """The plot's axes, curves and series name the figure's dims and metrics, in valid units."""
+    plot = fig["plot"]
+    dims = list(fig["grid"])  # declared dims: an invalid axis is reported once, above
+    for ax_name in ("x", "y"):
+        ax = plot[ax_name]
+        if "param" in ax and ax["param"] not in dims:
+            r.problem(f"plot.{ax_name}.param", f"{ax['param']!r} is not a grid dimension; dims: {', '.join(dims)}")
+        if "metric" in ax and ax["metric"] not in fig["metrics"]:
+            r.problem(f"plot.{ax_name}.metric", f"{ax['metric']!r} is not among the figure's metrics")
+        if "units" in ax:
+            if "param" in ax:
+                canonical = r.params[ax["param"]].units if ax["param"] in r.params else None
+            else:
+                canonical = r.model.metrics[ax["metric"]].units if ax["metric"] in r.model.metrics else None
+            try:
+                if canonical is not None:
+                    to_canonical(1.0, ax["units"], canonical)
+            except UnitError as exc:
+                r.problem(f"plot.{ax_name}.units", str(exc))
+    if "curves" in plot and plot["curves"] not in dims:
+        r.problem("plot.curves", f"{plot['curves']!r} is not a grid dimension; dims: {', '.join(dims)}")
+    r.problems.extend(_check_plot_layout(plot, axes, r.where))
+    r.problems.extend(_check_series(plot, fig, r.model, fig.get("mc", {}).get("enabled", True), r.where))
+
+
+def _read_agreement(r: _FigureReader, fig: dict, axes: tuple) -> dict:
+    """Per metric: the allowance of its analytic vs Monte Carlo test, or the exact metric it is tested
+    against (``agreement.<metric>``)."""
+    metrics = r.model.metrics
+    agreement = {}
+    for name, entry in fig.get("agreement", {}).items():
+        k = f"agreement.{name}"
+        metric = metrics.get(name)
+        if name not in fig["metrics"] or metric is None:
+            r.problem(k, f"{name!r} is not among the figure's metrics")
+        elif metric.analytic is None or metric.simulate is None:
+            r.problem(k, f"{name!r} is not both computed and simulated, so it has no analytic vs Monte Carlo test")
+        elif "exact" in entry and (entry["exact"] not in fig["metrics"]
+                                   or getattr(metrics.get(entry["exact"]), "analytic", None) is None):
+            r.problem(f"{k}.exact", f"{entry['exact']!r} is not an analytic metric of the figure")
+        elif "exact" in entry and metrics[entry["exact"]].units != metric.units:
+            r.problem(f"{k}.exact", f"{entry['exact']!r} is in {metrics[entry['exact']].units!r}, "
+                                    f"{name!r} in {metric.units!r}")
+        elif "exact" in entry and ("allowance" in entry or "relative" in entry or entry.get("curves")):
+            r.problem(f"{k}.exact", "a test against an exact evaluation takes no allowance")
+        else:
+            agreement[name] = dict(entry)
+            if entry.get("curves"):
+                agreement[name]["curves"] = _curve_allowances(entry["curves"], fig["plot"].get("curves"), axes,
+                                                              r.model, lambda s, k=k: r.where(f"{k}.curves{s}"),
+                                                              r.problems)
+    return agreement
+
+
+def _read_checks(r: _FigureReader, fig: dict, axes: tuple) -> list[dict]:
+    """The figure's checks in canonical units, each validated by its kind (:data:`CHECK_KINDS`)."""
+    valid = {a.name: a.values for a in axes}
+    context = CheckContext(grid=valid, params=r.params, model=r.model, quantity=_quantity, where=r.where)
+    checks = []
+    for i, check in enumerate(fig.get("checks", [])):
+        k = f"checks[{i}]"
+        kind = CHECK_KINDS[check["kind"]]
+        _check_metric_references(r, fig, check, kind, k)
+        at = _read_check_point(r, fig["grid"], valid, check.get("at", {}), k)
+        check = kind.resolve(check, context, k, r.problems)
+        within = _read_check_ranges(r, fig["grid"], check, k)
+        r.problems.extend(key_problems(kind, check, context, k) or kind.validate(check, at, context, k))
+        resolved = {**check, "at": at}
+        if "within" in check:
+            resolved["within"] = within
+        checks.append(resolved)
+    return checks
+
+
+def _check_metric_references(r: _FigureReader, fig: dict, check: dict, kind, k: str) -> None:
+    """Every metric a check names is one of the figure's, with the kernel (analytic, Monte Carlo)
+    the check reads."""
+    before = {"metric": check["first_before"]} if "first_before" in check else None
+    for sub, ref in ((".metric", check), (".minus.metric", check.get("minus")), (".first_before", before),
+                     (".over.metric", check.get("over"))):
+        if ref is None:
+            continue
+        if ref["metric"] not in fig["metrics"]:
+            r.problem(k + sub, f"{ref['metric']!r} is not among the figure's metrics")
+            continue
+        need = ref.get("show", kind.default_show)
+        metric = r.model.metrics[ref["metric"]]
+        if need == "analytic" and metric.analytic is None:
+            r.problem(k + sub, f"{ref['metric']!r} has no analytic kernel; use show: mc")
+        if need == "mc" and metric.simulate is None:
+            r.problem(k + sub, f"{ref['metric']!r} is not simulated; use show: analytic")
+
+
+def _read_check_point(r: _FigureReader, grid: dict, valid: dict, at: dict, k: str) -> dict:
+    """A check's ``at``: grid values (canonical) of the dims it fixes."""
+    point = {}
+    for name, value in at.items():
+        if name not in grid:
+            r.problem(f"{k}.at.{name}", f"{name!r} is not a grid dimension")
+            continue
+        if name not in valid:
+            continue
+        v = r.quantity(value, name, f"{k}.at.{name}")
+        if v is None:
+            continue
+        snapped = snap_to([v], valid[name])[0]
+        if snapped is None:
+            r.problem(f"{k}.at.{name}", f"{value!r} is not on the grid of {name!r}")
+            continue
+        point[name] = snapped
+    return point
+
+
+def _read_check_ranges(r: _FigureReader, grid: dict, check: dict, k: str) -> dict:
+    """A check's ``within``: ``{dim: (low, high)}`` in canonical units."""
+    ranges = {}
+    for name, bounds in check.get("within", {}).items():
+        here = f"{k}.within.{name}"
+        if name not in grid:
+            r.problem(here, f"{name!r} is not a grid dimension")
+            continue
+        if name in check.get("at", {}):
+            r.problem(here, f"{name!r} is fixed by 'at' already")
+            continue
+        if name not in r.params:
+            continue  # reported with the grid
+        low, high = (r.quantity(b, name, here) for b in bounds)
+        if low is None or high is None:
+            continue
+        if low > high:
+            r.problem(here, f"low {bounds[0]!r} is above high {bounds[1]!r}")
+            continue
+        ranges[name] = (low, high)
+    return ranges
 
 
 def _check_plot_layout(plot, axes, locate):

@@ -37,7 +37,7 @@ from typing import Literal
 
 import numpy as np
 
-from .units import CANONICAL_UNITS, parse_quantity
+from .units import CANONICAL_UNITS, format_quantity, parse_quantity
 
 __all__ = ["Parameter", "Metric", "Law", "Model", "per_distinct", "distinct_sizes"]
 
@@ -105,14 +105,13 @@ class Parameter:
             return None if value in self.choices else f"must be one of {list(self.choices)}"
         if not np.isfinite(value):
             return "must be finite"
-        unit = "" if self.units == "1" else f" {self.units}"
         if self.minimum is not None:
             if self.exclusive_minimum and value <= self.minimum:
-                return f"must be > {self.minimum:g}{unit}"
+                return f"must be > {format_quantity(self.minimum, self.units)}"
             if value < self.minimum:
-                return f"must be >= {self.minimum:g}{unit}"
+                return f"must be >= {format_quantity(self.minimum, self.units)}"
         if self.maximum is not None and value > self.maximum:
-            return f"must be <= {self.maximum:g}{unit}"
+            return f"must be <= {format_quantity(self.maximum, self.units)}"
         if self.integer and value != round(value):
             return "must be a whole number"
         return None

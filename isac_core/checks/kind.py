@@ -174,6 +174,11 @@ def text(x, digits: int = 6) -> str:
     return str(x)
 
 
+def per_curve(values: dict) -> str:
+    """``label: value; label: value`` for a result per curve."""
+    return "; ".join(f"{k}: {text(v)}" for k, v in values.items())
+
+
 def interval(bounds) -> str:
     """``[low, high]`` with the shortest representation of each bound."""
     return f"[{bounds[0]:g}, {bounds[1]:g}]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .curves import point, rows, values, within
-from .kind import CheckKind, along_not_fixed, bounds_in_order, interval, text
+from .kind import CheckKind, along_not_fixed, bounds_in_order, interval, per_curve, text
 
 __all__ = ["KINDS"]
 
@@ -55,7 +55,7 @@ def _resolve_numerator_at(check, context, key, problems):
 def describe_optimum_ratio(entry):
     expected = (f"{entry['extremum']} of {entry['metric']} / {entry['extremum']} of {entry['over']['metric']} "
                 f"along {entry['along']} in {interval(entry['bounds'])}")
-    return expected, "; ".join(f"{k}: {text(v)}" for k, v in entry["ratios"].items()), "-"
+    return expected, per_curve(entry["ratios"]), "-"
 
 
 OPTIMUM_RATIO = CheckKind(
@@ -98,7 +98,7 @@ def run_slope(ds, spec, check):
 def describe_slope(entry):
     expected = (f"slope of ln {entry['metric']} vs {entry.get('x_scale', 'log')} {entry['along']} "
                 f"in {interval(entry['bounds'])}")
-    return expected, "; ".join(f"{k}: {text(v)}" for k, v in entry["slopes"].items()), "-"
+    return expected, per_curve(entry["slopes"]), "-"
 
 
 SLOPE = CheckKind(

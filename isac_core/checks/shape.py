@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import stats
 from .curves import label, point, rows, shown, trend_holds, values, within
-from .kind import CheckKind, along_not_fixed, text, trend_problems, whole_grid
+from .kind import CheckKind, along_not_fixed, per_curve, text, trend_problems, whole_grid
 
 __all__ = ["KINDS"]
 
@@ -189,7 +189,7 @@ def describe_extremum(entry):
     if "trend" in entry:
         parts.append(f"moving {entry['trend'].get('direction', 'increasing')} with {entry['trend']['across']}")
     expected = f"{entry['extremum']} along {entry['along']} " + ", ".join(parts)
-    return expected, "; ".join(f"{k}: {text(v)}" for k, v in entry["locations"].items()), "-"
+    return expected, per_curve(entry["locations"]), "-"
 
 
 EXTREMUM = CheckKind(

@@ -37,6 +37,16 @@ def test_list_explains_every_parameter(capsys):
     assert {"li_tradeoff", "sun_blockage", "meng_coop", "han_survey", "sui_coop6g"} <= set(available_models())
 
 
+def test_checks_lists_every_kind_with_its_keys(capsys):
+    from isac_core.checks import KINDS
+
+    main(["checks"])
+    out = capsys.readouterr().out
+    for name, kind in KINDS.items():
+        assert f"  {name}: {kind.summary}" in out
+    assert "    needs: along, bounds, law; may have: positive, show, statistic, within" in out  # fit
+
+
 def test_version_help_and_options_after_the_subcommand(test_config, monkeypatch, capsys):
     from isac_core import __version__
 
