@@ -33,7 +33,7 @@ def _entries_close(a, b, rtol):
     return np.all(np.abs(a - b) <= rtol * scale)
 
 
-# --------------------------------------------------------------------------- FIM forms (spec 4.2-4.5, 9)
+# --------------------------------------------------------------------------- FIM forms (eqs. (12)-(18))
 
 
 @pytest.mark.parametrize("n_bs", [1, 2, 3, 5, 8])
@@ -243,10 +243,10 @@ def test_fim_validation():
         trace_inverse(np.ones((2, 2)))
 
 
-# --------------------------------------------------------------------------- gain constants (spec 4.6, 6.5)
+# --------------------------------------------------------------------------- gain constants and Fig. 4(b) defaults
 
 
-def test_calibration_constants_match_spec():
+def test_calibration_constants_match_the_reference():
     lam = gains.wavelength()
     assert lam == pytest.approx(0.08565, abs=5e-6)
     assert (lam / (4 * np.pi)) ** 2 == pytest.approx(4.645e-5, rel=1e-3)  # gamma_0

@@ -17,8 +17,9 @@ from isac_core.models.meng_coop.acceptance import (
     poisson_tail_ratio,
 )
 
-N_SPEC = np.array([10, 15, 20, 30])
-# spec 3.5 (psi = 15, mu_s = 1)
+N_REFERENCE = np.array([10, 15, 20, 30])
+# independent reference values (psi = 15, mu_s = 1) of Nbar and of kappa_s: corrected (docs/errata.md, meng_coop,
+# row 5), printed eqs. (15) and (24), and the size-biased ("Palm") variant
 NBAR = [9.753200, 14.752117, 19.751582, 29.751050]
 KAPPA_S = {
     "corrected": [0.995263, 0.928671, 0.777784, 0.522256],
@@ -29,7 +30,7 @@ KAPPA_S_PRINTED24 = [0.0979, 0.3680, 0.6157, 0.5201]
 
 
 def test_mean_squared_distance_index():
-    np.testing.assert_allclose(mean_squared_distance_index(N_SPEC), NBAR, atol=1e-6)
+    np.testing.assert_allclose(mean_squared_distance_index(N_REFERENCE), NBAR, atol=1e-6)
     assert mean_squared_distance_index(1) == pytest.approx(np.pi / 4.0, rel=1e-14)
     big = np.array([1e4, 1e6, 1e9])  # Gamma alone overflows beyond 171
     series = big - 0.25 + 1.0 / (32.0 * big) + 1.0 / (128.0 * big**2)
@@ -48,11 +49,11 @@ def test_mean_squared_distance_index():
 
 @pytest.mark.parametrize("form", sorted(KAPPA_S))
 def test_kappa_sensing_table(form):
-    np.testing.assert_allclose(kappa_sensing(N_SPEC, 1.0, 15, form), KAPPA_S[form], atol=1e-6)
+    np.testing.assert_allclose(kappa_sensing(N_REFERENCE, 1.0, 15, form), KAPPA_S[form], atol=1e-6)
 
 
 def test_kappa_sensing_printed24_table():
-    np.testing.assert_allclose(kappa_sensing(N_SPEC, 1.0, 15, "printed24"), KAPPA_S_PRINTED24, atol=5e-5 + 1e-12)
+    np.testing.assert_allclose(kappa_sensing(N_REFERENCE, 1.0, 15, "printed24"), KAPPA_S_PRINTED24, atol=5e-5 + 1e-12)
 
 
 def test_kappa_sensing_is_the_boxed_sum():
@@ -78,7 +79,7 @@ def test_kappa_comm_table():
 
 
 def test_tail_sum_matches_integral_form():
-    """sum_{n>psi} Pois(n; m)/n = int_0^1 exp(-m (1-t)) P(psi+1, m t) / t dt (spec 3.5)."""
+    """sum_{n>psi} Pois(n; m)/n = int_0^1 exp(-m (1-t)) P(psi+1, m t) / t dt (tail of Lemma 1's kappa_s)."""
     for m in (0.5, 14.752117, 60.0):
         ref, _ = integrate.quad(lambda t, m=m: np.exp(-m * (1 - t)) * sp.gammainc(16, m * t) / t, 0.0, 1.0,
                                 epsabs=0.0, epsrel=1e-13, limit=200)
@@ -113,7 +114,7 @@ def test_kappa_broadcasting_and_validation():
 
 
 def test_network_acceptance_close_to_corrected_kappa():
-    """Spec 6.5: realised per-request acceptance <= kappa_s (corrected) and within 8 % of it."""
+    """Realised per-request acceptance <= kappa_s (corrected) and within 8 % of it (docs/errata.md, meng_coop)."""
     for n_size in (10, 15, 20, 30):
         out = network_acceptance(np.random.default_rng(n_size), n_size, 15, side=60.0, n_drops=2)
         kappa = kappa_sensing(n_size, 1.0, 15)

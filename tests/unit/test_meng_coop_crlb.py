@@ -33,7 +33,7 @@ def _config(rng, shape, n):
     return d, theta
 
 
-# --------------------------------------------------------------------------- FIM algebra (spec 3.1, 6.1)
+# --------------------------------------------------------------------------- FIM algebra (eq. (11); docs/errata.md)
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 8])
@@ -95,10 +95,10 @@ def test_geometry_validation():
         crlb_trace_lexicographic([1.0, 2.0], [0.0, 1.0], form="paper")
 
 
-# --------------------------------------------------------------------------- analytic curves (spec 3.2-3.4, 3.7)
+# --------------------------------------------------------------------------- analytic curves (eqs. (12)-(14), (16))
 
 
-def test_expected_distance_matches_spec():
+def test_expected_distance_matches_the_reference():
     n = np.array([1, 2, 5, 15, 30])
     np.testing.assert_allclose(expected_distance(n, 1.0 / np.pi), [0.8862, 1.3293, 2.1809, 3.8408, 5.4545], atol=5e-5)
     # the paper's approximation sqrt(n / (lambda pi)) and the physical scaling
@@ -111,9 +111,10 @@ def test_expected_distance_matches_spec():
 
 
 N_TABLE = np.array([4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50])
-# spec 3.4 columns as printed ("" = not printed). The spec prints 0.312 for
-# 1/ln^2 6 = 0.31149; the correctly rounded 0.311 is used here.
-TABLE_3_4 = [
+# independent reference values of eq. (12), its l != k variant, eq. (13), 1/ln^2 N and 2/ln^2 N, as printed there
+# ("" = not printed). The reference prints 0.312 for 1/ln^2 6 = 0.31149 (docs/errata.md, meng_coop); the
+# correctly rounded 0.311 is used here.
+CLOSED_FORM_TABLE = [
     (crlb_prop1, "0.329 0.279 0.246 0.204 0.179 0.161 0.143 0.123 0.111 0.102 0.090 0.082"),
     (crlb_prop1_offdiag, "0.507 0.401 0.338 0.266 0.2245 - 0.171 0.144 - 0.116 - 0.091"),
     (crlb_eq13, "0.461 0.384 0.333 0.271 0.2331 0.2077 0.1816 0.1545 0.1373 0.1253 0.1093 0.0988"),
@@ -127,8 +128,8 @@ def _half_unit(text):
     return 0.5 * 10.0 ** -len(text.split(".")[1])
 
 
-@pytest.mark.parametrize("func, printed", TABLE_3_4)
-def test_spec_table_3_4_closed_forms(func, printed):
+@pytest.mark.parametrize("func, printed", CLOSED_FORM_TABLE)
+def test_closed_forms_match_the_reference_table(func, printed):
     entries = printed.split()
     keep = np.array([e != "-" for e in entries])
     values = func(N_TABLE[keep])
@@ -182,7 +183,7 @@ C16_CONSISTENT = [0.3332, 0.2711, 0.2354, 0.2157, 0.2110, 0.2093, 0.2106, 0.2147
                   0.7281]
 
 
-def test_eq16_values_match_spec():
+def test_eq16_values_match_the_reference():
     kappa = kappa_sensing(N_ACC, 1.0, 15)
     np.testing.assert_allclose(crlb_with_acceptance(N_ACC, kappa), C16, atol=5e-5 + 1e-12)
     np.testing.assert_allclose(crlb_with_acceptance(N_ACC, kappa, "consistent"), C16_CONSISTENT, atol=5e-5 + 1e-12)
@@ -208,13 +209,14 @@ def test_eq16_argmin(psi, form, curve, expected):
     assert N[np.argmin(c)] == expected
 
 
-# --------------------------------------------------------------------------- Monte Carlo (spec 4.1, 4.3)
+# --------------------------------------------------------------------------- Monte Carlo (MC-A, MC-C: Figs. 2 and 3)
 
-# spec 3.4: N -> (MC c, its standard error) from 4e5 draws
+# independent Monte Carlo reference (kappa_s = 1): N -> (MC c, its standard error) from 4e5 draws
 MC_TABLE = {6: (0.4722, 0.0012), 8: (0.3340, 0.0007), 10: (0.2671, 0.0005), 12: (0.2267, 0.0004),
             15: (0.1881, 0.0003), 20: (0.1518, 0.0003), 25: (0.1306, 0.0002), 30: (0.1166, 0.0002),
             40: (0.0983, 0.0001), 50: (0.0871, 0.0001)}
-# spec 4.3 (kappa_s corrected, psi = 15, mu_s = 1): N -> MC c, standard error about 0.0005
+# independent 4e5-draw Monte Carlo reference (kappa_s corrected: docs/errata.md, meng_coop row 5; psi = 15, mu_s = 1):
+# N -> MC c, standard error about 0.0005
 MC_ACC_TABLE = {10: 0.2711, 14: 0.2315, 20: 0.3143}
 
 
@@ -223,7 +225,7 @@ def _mean_se(x):
     return x.mean(), x.std(ddof=1) / np.sqrt(x.size)
 
 
-def test_mc_matches_spec_table():
+def test_mc_matches_the_reference_table():
     N = np.array(sorted(MC_TABLE))
     samples = crlb_samples(np.random.default_rng(2024), 50_000, N)
     assert not np.isnan(samples).any()
@@ -232,17 +234,17 @@ def test_mc_matches_spec_table():
         ref, ref_se = MC_TABLE[n]
         tol = Z * np.hypot(se, ref_se) + 0.5e-4
         assert abs(mean - ref) <= tol, (n, mean, ref, tol)
-        # spec 6.4: the scaling product stays in [1.30, 1.46] for 8 <= N <= 50
+        # corrected eq. (14) (docs/errata.md, meng_coop row 4): c ln^2 N stays in [1.30, 1.46] for 8 <= N <= 50
         if n >= 8:
             assert 1.30 - Z * se * np.log(n) ** 2 <= mean * np.log(n) ** 2 <= 1.46 + Z * se * np.log(n) ** 2
-        # spec 6.2: eq. (13) within 20 % for 8 <= N <= 50 and 10 % for 12 <= N <= 35
+        # Fig. 2 tightness: eq. (13) within 20 % for 8 <= N <= 50 and 10 % for 12 <= N <= 35
         if 8 <= n <= 50:
             assert abs(crlb_eq13(n) / mean - 1.0) <= 0.20
         if 12 <= n <= 35:
             assert abs(crlb_eq13(n) / mean - 1.0) <= 0.10
 
 
-def test_mc_with_acceptance_matches_spec_table():
+def test_mc_with_acceptance_matches_the_reference_table():
     N = np.array([10, 14, 20, 25])
     kappa = kappa_sensing(N, 1.0, 15)
     samples = crlb_samples(np.random.default_rng(77), 40_000, N, kappa=kappa)
@@ -255,7 +257,10 @@ def test_mc_with_acceptance_matches_spec_table():
 
 
 def test_mc_median_small_clusters():
-    """No mean for N <= 3; the medians of the spec (1.227, 0.516, 0.349) are reproduced."""
+    """No mean for N <= 3 (docs/errata.md, meng_coop row 15).
+
+    The independent reference medians 1.227, 0.516 and 0.349 are reproduced.
+    """
     n = 40_000
     samples = crlb_samples(np.random.default_rng(5), n, [2, 3, 4], min_active=2)
     assert np.all(np.isfinite(samples))

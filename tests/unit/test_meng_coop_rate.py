@@ -1,6 +1,7 @@
 """Meng & Masouros, communication rate: Lemma 2, Theorem 2 and the rate Monte Carlo (MC-D).
 
-Reference values come from the reproduction spec (sections 3.8, 3.10 and 6.9);
+Reference values of ``h1``/``h2`` (Lemma 2), of Theorem 2 and of the Fig. 4 peaks come from an independent
+quadrature evaluation (docs/errata.md, meng_coop: "Reference values and numerical notes");
 ``ADAPTIVE`` holds independent values of Theorem 2 from nested adaptive
 ``scipy.integrate.quad`` of the printed double integral (eta split at the ramp
 ``eta ~ z^(-1/alpha)``, ``epsrel = 1e-11``), evaluated with this module's ``h1``/``h2``.
@@ -8,16 +9,16 @@ Reference values come from the reproduction spec (sections 3.8, 3.10 and 6.9);
 Tolerances
 ----------
 * ``h1``/``h2`` vs adaptive quadrature of the PGFL integrals: 1e-8 relative
-  (spec 6.7); the quadrature itself is run at ``epsrel = 1e-13``.
-* Section 3.8 reference values: 8 significant digits, i.e. half a unit of the
+  (docs/errata.md, meng_coop, row 10); the quadrature itself is run at ``epsrel = 1e-13``.
+* Lemma 2 reference values of ``h1``/``h2``: 8 significant digits, i.e. half a unit of the
   last quoted digit (5e-9).
 * Theorem 2 vs ``ADAPTIVE``: 1e-8 nats (both are converged far beyond that).
-* Theorem 2 vs the spec's section 3.10 table: the "Theorem 2" column is matched
+* Theorem 2 vs the independent reference table: the "Theorem 2" column is matched
   to within 1e-5 where it has 6 decimals and within 3e-4 for the two 4-decimal
   rows; the "r_L-variant" column only to 1.5e-3. That table was computed with
   Gauss--Jacobi nodes in ``eta^2``, whose error decays like ``n^-2`` (up to 2e-3
-  nats at 96 nodes, see ``test_gauss_jacobi_converges_slowly``); the spec's own
-  "converged to < 1e-5" claim does not hold for those columns.
+  nats at 96 nodes, see ``test_gauss_jacobi_converges_slowly``; docs/errata.md,
+  meng_coop); the table's own "converged to < 1e-5" claim does not hold for those columns.
 * Fig. 4 peaks and ``R_c(L = 1)``: 3 decimals, tolerance 5e-4 (rounding).
 * Monte Carlo: ``|mean - value| <= z SE`` with the sample SE and
   ``z = bonferroni_z(k)`` (family-wise level 1 %) over the ``k`` markers of a test,
@@ -47,8 +48,9 @@ P_C = np.array([0.2, 0.5, 0.8])
 MU_C = np.array([1.0, 2.0, 3.0])
 ROUND3 = 5e-4
 
-# spec 3.10: (L, p_c, kappa_c, Theorem 2, r_L variant); kappa_c unused at L = 1
-SPEC_TABLE = [
+# independent reference values (Gauss--Jacobi quadrature in eta^2, see the module docstring):
+# (L, p_c, kappa_c, Theorem 2, r_L variant); kappa_c unused at L = 1
+REFERENCE_TABLE = [
     (1, 0.5, 0.0, 1.894331, 1.894331),
     (1, 1.0, 0.0, 2.397701, 2.397701),
     (2, 1.0, 1.0, 3.342224, 3.180095),
@@ -69,7 +71,7 @@ ADAPTIVE = [
     (12, 0.8, 0.980058, 4.8587891821, 4.8442131327),
     (6, 0.5, 0.982684, 3.7947695668, 3.7221841123),
 ]
-# spec 6.9: Theorem 2 peaks, rows mu_c = 1, 2, 3; columns p_c = 0.2, 0.5, 0.8
+# independent reference values of the Fig. 4 Theorem 2 peaks, rows mu_c = 1, 2, 3; columns p_c = 0.2, 0.5, 0.8
 FIG4_PEAKS = np.array([[3.531, 4.401, 4.859], [2.960, 3.795, 4.241], [2.642, 3.451, 3.889]])
 FIG4_L1 = np.array([1.340, 1.894, 2.228])
 FIG4_LSTAR = np.array([12, 6, 5])
@@ -229,8 +231,8 @@ def test_theorem2_matches_adaptive_quadrature():
     np.testing.assert_allclose(R.rate_theorem2(L, p, k, M_T, ALPHA, form="rl_averaged"), rl, rtol=0.0, atol=1e-8)
 
 
-def test_theorem2_spec_table():
-    L, p, k, paper, rl = (np.array(c) for c in zip(*SPEC_TABLE, strict=True))
+def test_theorem2_reference_table():
+    L, p, k, paper, rl = (np.array(c) for c in zip(*REFERENCE_TABLE, strict=True))
     four_decimals = np.isin(paper, [4.1714, 3.4272])
     got = R.rate_theorem2(L, p, k, M_T, ALPHA)
     np.testing.assert_allclose(got[~four_decimals], paper[~four_decimals], rtol=0.0, atol=1e-5)
@@ -348,7 +350,7 @@ def test_fig4_peaks_and_single_bs_rates(fig4):
 
 
 def test_kappa_values_used():
-    """The acceptance probabilities behind the Fig. 4 facts (spec 3.6)."""
+    """The acceptance probabilities behind the Fig. 4 facts (kappa_c of the paper's Sec. IV)."""
     got = kappa_comm(np.array([12, 6, 10, 5]), np.array([1.0, 2.0, 2.0, 3.0]), PSI)
     np.testing.assert_allclose(got, [0.980058, 0.982684, 0.775484, 0.936498], rtol=0.0, atol=5e-7)
 
@@ -468,8 +470,8 @@ def test_mc_determinism_and_column_independence():
     np.testing.assert_allclose(d[:, 2], d[:, 0], rtol=1e-14)  # same sum, other order
 
 
-def test_zf_interference_law_is_the_hypoexponential_of_the_spec():
-    """The reused sampler draws l+ E1 + l- E2 with |rho|^2 ~ Beta(1, M_t - 1) (spec 1.5, 4.4)."""
+def test_zf_interference_law_is_hypoexponential():
+    """The reused sampler draws l+ E1 + l- E2 with |rho|^2 ~ Beta(1, M_t - 1) (docs/errata.md, meng_coop, row 14)."""
     from isac_core.models.sui_coop6g import zf
 
     p_c = 0.3

@@ -1,7 +1,7 @@
 """Analytic kernels of the ISAC-with-blockage model (Sun et al., eqs 4-5, 12-14, 23-41).
 
-Reference values are the reconstruction's anchors (``sun_blockage`` spec, sections 2-3,
-5-7) at its proposed parameter set: lam_b = 5e-4 m^-2, 15 m x 15 m buildings,
+Reference values are independent high-precision evaluations of the reconstructed model
+(docs/errata.md, sun_blockage) at its parameter set: lam_b = 5e-4 m^-2, 15 m x 15 m buildings,
 Pt = 46 dBm, N0 = -174 dBm/Hz, W = 100 MHz, CL = -40 dB, CN = -60 dB, CE = -21 dB,
 alphas (2, 4, 4), K = 1, mu = 1, rcs = 1 m^2.
 """
@@ -237,7 +237,7 @@ def test_phi_input_validation():
 
 
 def test_theorem1_theorem2_reference_values_8_digits():
-    """Spec sec. 3.2/3.3: the fixed-node engine equals nested adaptive quadrature to 8 decimals."""
+    """Theorems 1 and 2: the fixed-node engine equals nested adaptive quadrature to 8 decimals."""
     assert an.comm_coverage(db(-10), 3e-5, **COMM) == pytest.approx(0.82321767, abs=1e-8)
     assert an.sensing_coverage(db(-10), 3e-5, **SENS) == pytest.approx(0.44982485, abs=1e-8)
 
@@ -431,7 +431,7 @@ def test_theorem_input_validation():
         an.sensing_coverage_exact(1.0, 1e-4, **dict(SENS, beta=np.nan))
 
 
-# --------------------------------------------------------------------------- sanity identities (spec sec. 3.7)
+# --------------------------------------------------------------------------- identities (no blockage, Corollaries 1-2)
 
 
 def test_identity1_small_threshold_limit_is_association_probability():
@@ -499,7 +499,7 @@ def test_identity2_no_blockage_theorem2_reduces_to_corollary2_and_special_cases(
 
 
 def test_special_case_reference_values():
-    """Spec sec. 3.6 (K = 1, lam = 1e-4)."""
+    """Special Cases 1-6 at K = 1, lam = 1e-4: independent reference values."""
     assert an.special_case_1(1.0, 1e-4, pt=PT, noise_power=NOISE, c_los=C_L) == pytest.approx(0.573068, abs=1e-6)
     assert an.special_case_3(1.0) == pytest.approx(0.573431, abs=1e-6)
     assert an.special_case_2(1.0, alpha_los=3.0) == pytest.approx(0.382693, abs=1e-6)
@@ -507,7 +507,7 @@ def test_special_case_reference_values():
     assert an.special_case_4(100.0, 1e-4, pt=PT, noise_power=NOISE, **sc) == pytest.approx(0.508493, abs=1e-6)
     assert an.special_case_6(100.0, **sc) == pytest.approx(0.508829, abs=1e-6)
     assert an.special_case_5(100.0, alpha=3.0, **sc) == pytest.approx(0.325990, abs=1e-6)
-    # SC1 at lam = 1e-5, SC4 at T = 20 dB (spec MC comparisons)
+    # SC1 at lam = 1e-5, SC4 at T = 20 dB (the values the Monte Carlo tests compare with)
     assert an.special_case_1(1.0, 1e-5, pt=PT, noise_power=NOISE, c_los=C_L) == pytest.approx(0.5424, abs=1e-4)
     # noise-free limits of SC1 / SC4 are SC3 / SC6
     assert an.special_case_1(3.0, 1e-4, pt=PT, noise_power=0.0, c_los=C_L) == pytest.approx(
@@ -519,7 +519,7 @@ def test_special_case_reference_values():
 
 
 def test_corollary2_with_trc():
-    """alpha_L = alpha_N = 4, alpha_E = 5, TRC on, lam = 1e-4 (spec sec. 3.5); zero for alpha_E <= 4."""
+    """alpha_L = alpha_N = 4, alpha_E = 5, TRC on, lam = 1e-4 (Corollary 2); zero for alpha_E <= 4."""
     T = db([-10.0, 0.0, 10.0, 20.0])
     kw = dict(pt=PT, noise_power=NOISE, c_los=C_L, c_echo=C_E, alpha_los=4.0, rcs_mean=1.0)
     cor = an.sensing_coverage_no_blockage(T, 1e-4, alpha_echo=5.0, **kw)
@@ -555,7 +555,7 @@ def test_identity4_coverage_decreases_with_threshold():
 
 
 def test_theorem2_exact_reference_values():
-    """Spec sec. 3.8 / 4.3: Theorem 2 exceeds the exact single-network value by up to ~0.19."""
+    """Theorem 2 exceeds the exact single-network value by up to ~0.19 (docs/errata.md, sun_blockage)."""
     T = db([-20.0, -10.0, 0.0, 10.0])
     exact = an.sensing_coverage_exact(T, 3e-5, **SENS)
     paper = an.sensing_coverage(T, 3e-5, **SENS)
@@ -568,7 +568,7 @@ def test_theorem2_exact_reference_values():
     assert an.sensing_coverage(db(10.0), 1e-4, **SENS4, trc=False) == pytest.approx(0.9109, abs=1e-4)
 
 
-# --------------------------------------------------------------------------- qualitative claims (spec sec. 7)
+# --------------------------------------------------------------------------- qualitative claims (docs/errata.md)
 
 
 def test_claim_c2_high_density_low_threshold():
