@@ -1,16 +1,18 @@
-# From a fresh clone, two commands (Python >= 3.10 is all they need):
+# From a fresh clone (Python >= 3.10 is all they need):
 #   make run    regenerate every figure, its checks and the report (snakemake --cores <all cores>)
 #   make test   run the whole test suite
-# Both first make sure the project's virtual environment .venv exists and holds the locked
+#   make quick  the contributors' fast loop: every test but the cluster, workflow, browser and install ones
+# Each first makes sure the project's virtual environment .venv exists and holds the locked
 # versions (requirements.lock); it is installed once and again only when requirements.lock or
 # pyproject.toml change. People who manage their own environment: see the README.
 
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+QUICK := not slurm and not dask and not workflow and not browser and not install
 CORES ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 
-.PHONY: run test env
+.PHONY: run test quick env
 
 run: env
 	@echo "==> snakemake --cores $(CORES)  (every configured figure, its checks and the report)"
@@ -19,6 +21,10 @@ run: env
 test: env
 	@echo "==> pytest  (every test; the fast loop: see the README)"
 	@. $(VENV)/bin/activate && pytest
+
+quick: env
+	@echo "==> pytest -m \"$(QUICK)\"  (about two minutes; make test runs everything)"
+	@. $(VENV)/bin/activate && pytest -m "$(QUICK)"
 
 env: $(STAMP)
 	@echo "==> $(VENV): isac-sweep installed, up to date with requirements.lock and pyproject.toml"

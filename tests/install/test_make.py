@@ -1,4 +1,4 @@
-"""`make run` and `make test` from a fresh clone: their environment step installs once.
+"""`make run`, `make test` and `make quick` from a fresh clone: their environment step installs once.
 
 A scratch copy of the repository (at a path with spaces) gets ``make env``, the step both
 targets run first: the first call creates .venv and installs the locked versions, the second
@@ -45,10 +45,12 @@ def test_the_environment_step_installs_once(clone):
     second = _make(clone, "env")
     assert "installing" not in second and "creating" not in second
     assert "up to date with requirements.lock and pyproject.toml" in second
-    for target in ("run", "test"):  # what each target would do now: no install, just its command
+    for target in ("run", "test", "quick"):  # what each target would do now: no install, just its command
         plan = _make(clone, "-n", target)
         assert "pip install" not in plan and "venv" in plan, plan
     assert "snakemake --cores" in _make(clone, "-n", "run") and "pytest" in _make(clone, "-n", "test")
+    assert 'pytest -m "not slurm and not dask and not workflow and not browser and not install"' in _make(
+        clone, "-n", "quick")
 
 
 def test_a_changed_lock_reinstalls(clone):

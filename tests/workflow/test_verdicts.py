@@ -101,8 +101,9 @@ def test_an_edited_shared_module_plans_its_users_sweeps(run, tmp_path):
     with open(code / "isac_core" / "localization.py", "a") as fh:
         fh.write("\n# an edit\n")
     assert planned() == {}
-    # the code of a post-processing step re-runs that step only
-    with open(code / "isac_core" / "checks.py", "a") as fh:
+    # the code of a post-processing step re-runs that step only (here a module of the checks package)
+    assert (code / "isac_core" / "checks" / "shape.py").is_file()
+    with open(code / "isac_core" / "checks" / "shape.py", "a") as fh:
         fh.write("\n# an edit\n")
     jobs = planned()
     assert jobs.get("check_figure") == 2 and "sweep_chunk" not in jobs and "aggregate_figure" not in jobs, jobs
