@@ -153,7 +153,7 @@ def run_reference(ds, spec, check):
 def _resolve_reference_points(check, context, key, problems):
     """Each ``[coordinate, reference value]`` with the coordinate in canonical units, on the grid."""
     along = check.get("along")
-    if along not in context.grid:
+    if along not in context.grid or "points" not in check:  # a missing key is reported by key_problems
         return check
     points = []
     for j, (x, expected) in enumerate(check.get("points", [])):

@@ -146,7 +146,7 @@ def run_fit(ds, spec, check):
 
 def _resolve_law(check, context, key, problems):
     """The law must be one the model states (``Model.laws``)."""
-    if check.get("law") not in context.model.laws:
+    if "law" in check and check["law"] not in context.model.laws:  # a missing law: key_problems
         problems.append(f"{context.where(key + '.law')}: model {context.model.key!r} states no law "
                         f"{check.get('law')!r}; laws: {', '.join(context.model.laws) or 'none'}")
     return check

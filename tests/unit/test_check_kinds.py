@@ -42,6 +42,17 @@ def test_a_kind_takes_only_its_own_keys(monkeypatch, tmp_path):
         _load(monkeypatch, tmp_path, _with_checks(VALUE.replace(", tolerance: 0.001", "") + "}"))
 
 
+def test_a_check_without_a_key_it_needs_is_refused_not_passed(monkeypatch, tmp_path):
+    """A reference check without points used to load with an empty table and pass, testing nothing."""
+    with pytest.raises(ConfigError, match=r"key 'checks\[0\]': reference checks need points"):
+        _load(monkeypatch, tmp_path, _with_checks(
+            "{kind: reference, metric: p_exceed, along: t, at: {scale: 1 m}, relative_tolerance: 0.1}"))
+    with pytest.raises(ConfigError, match=r"key 'checks\[0\]': fit checks need law") as info:
+        _load(monkeypatch, tmp_path, _with_checks(
+            "{kind: fit, metric: p_exceed, along: t, at: {scale: 1 m}, bounds: [0, 0.1]}"))
+    assert "states no law" not in str(info.value)  # one problem, not a second one about law None
+
+
 def test_a_problem_names_the_key_inside_the_check(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match=r"key 'checks\[0\]\.along': 'x' is not a grid dimension"):
         _load(monkeypatch, tmp_path, _with_checks("{kind: monotone, metric: p_exceed, along: x}"))
