@@ -108,8 +108,27 @@ def test_a_new_kind_is_added_in_one_place(at_most_registered, monkeypatch, tmp_p
         _load(monkeypatch, tmp_path, _with_checks("{kind: at_most, metric: p_exceed, bounds: [0, 1], along: t}"))
 
 
+def test_no_two_kinds_share_a_name():
+    """KINDS is built from the kind modules' tuples: a second kind of the same name would replace the first."""
+    from isac_core.checks import comparison, quoted, scaling, shape
+
+    names = [kind.name for module in (quoted, shape, scaling, comparison) for kind in module.KINDS]
+    assert len(names) == len(set(names)) == len(KINDS)
+
+
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_every_kind_states_its_keys_and_summary(name):
     kind = KINDS[name]
-    assert kind.name == name and kind.summary and not kind.needs & kind.takes
+    assert kind.summary and not kind.needs & kind.takes
     assert set(kind.statistics) == set() or "statistic" in kind.needs | kind.takes
+
+
+def test_a_range_over_a_dimension_that_is_no_parameter_is_reported_once(monkeypatch, tmp_path):
+    """The grid names a dimension the model lacks: that is the one problem, not a crash of the check's range."""
+    grid = "      t: {linspace: [0.5, 3, 6]}"
+    text = _with_checks("{kind: slope, metric: p_exceed, along: t, at: {scale: 1 m}, bounds: [-5, 5], "
+                        "within: {depth: [0, 1]}}").replace(grid, grid + "\n      depth: {values: [1]}")
+    with pytest.raises(ConfigError) as info:
+        _load(monkeypatch, tmp_path, text)
+    message = str(info.value)
+    assert "'depth' is not a parameter of model 'toy'" in message and "cannot be read" not in message
