@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import positive
+
 __all__ = [
     "ROUNDOFF_RTOL",
     "CONDITION_RTOL",
@@ -81,10 +83,7 @@ CONDITION_RTOL = 1e-24
 
 def check_beta(beta) -> float:
     """Return the path-loss exponent as a float; ``ValueError`` unless finite and > 0."""
-    beta = float(beta)
-    if not (np.isfinite(beta) and beta > 0.0):
-        raise ValueError(f"beta must be finite and > 0, got {beta!r}")
-    return beta
+    return positive(beta, "beta", scalar=True)
 
 
 def check_geometry(d, theta, beta):

@@ -181,6 +181,19 @@ def _check_nlos_alpha(alpha, net, gain, name):
     return alpha
 
 
+def _links(net, *, P_t, C_L, C_N, alpha_L, alpha_N, K, mu, noise) -> dict:
+    """The validated link constants the communication and sensing kernels share.
+
+    ``mu`` is ``(value, name)``: the NLoS fading rate of the kernel (``mu_c`` or ``mu_s``).
+    """
+    c = dict(P_t=positive(P_t, "P_t", scalar=True), C_L=positive(C_L, "C_L", scalar=True),
+             C_N=nonnegative(C_N, "C_N", scalar=True), K=nonnegative(K, "K", scalar=True, allow_inf=True),
+             mu=positive(*mu, scalar=True), noise=nonnegative(noise, "noise", scalar=True))
+    c["alpha_L"] = _check_los_alpha(alpha_L, net.beta, "alpha_L")
+    c["alpha_N"] = _check_nlos_alpha(alpha_N, net, c["C_N"], "alpha_N")
+    return c
+
+
 def _block_size(block, n_discs, n_points) -> int:
     block = whole(block, "block", 1, scalar=True)
     return max(1, min(block, int(BLOCK_POINTS // (n_discs * n_points))))
@@ -476,16 +489,8 @@ def comm_sinr_samples(
     BSs (disc first) and the Exp gains of the NLoS BSs.
     """
     net = _Net(lam, beta, p, n_points)
-    c = dict(
-        P_t=positive(P_t, "P_t", scalar=True),
-        C_L=positive(C_L, "C_L", scalar=True),
-        C_N=nonnegative(C_N, "C_N", scalar=True),
-        K=nonnegative(K, "K", scalar=True, allow_inf=True),
-        mu=positive(mu_c, "mu_c", scalar=True),
-        noise=nonnegative(noise, "noise", scalar=True),
-    )
-    c["alpha_L"] = _check_los_alpha(alpha_L, net.beta, "alpha_L")
-    c["alpha_N"] = _check_nlos_alpha(alpha_N, net, c["C_N"], "alpha_N")
+    c = _links(net, P_t=P_t, C_L=C_L, C_N=C_N, alpha_L=alpha_L, alpha_N=alpha_N, K=K, mu=(mu_c, "mu_c"),
+               noise=noise)
     n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     nb = _block_size(block, 1, net.n_points)
     out = np.empty(n_trials)
@@ -617,20 +622,10 @@ def sensing_sinr_samples(
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
     net = _Net(lam, beta, p, n_points)
-    c = dict(
-        P_t=positive(P_t, "P_t", scalar=True),
-        C_L=positive(C_L, "C_L", scalar=True),
-        C_N=nonnegative(C_N, "C_N", scalar=True),
-        C_E=positive(C_E, "C_E", scalar=True),
-        K=nonnegative(K, "K", scalar=True, allow_inf=True),
-        mu=positive(mu_s, "mu_s", scalar=True),
-        rcs=positive(rcs_mean, "rcs_mean", scalar=True),
-        noise=nonnegative(noise, "noise", scalar=True),
-        trc=bool(trc),
-    )
-    c["alpha_L"] = _check_los_alpha(alpha_L, net.beta, "alpha_L")
-    c["alpha_N"] = _check_nlos_alpha(alpha_N, net, c["C_N"], "alpha_N")
-    c["alpha_E"] = positive(alpha_E, "alpha_E", scalar=True)
+    c = _links(net, P_t=P_t, C_L=C_L, C_N=C_N, alpha_L=alpha_L, alpha_N=alpha_N, K=K, mu=(mu_s, "mu_s"),
+               noise=noise)
+    c.update(C_E=positive(C_E, "C_E", scalar=True), alpha_E=positive(alpha_E, "alpha_E", scalar=True),
+             rcs=positive(rcs_mean, "rcs_mean", scalar=True), trc=bool(trc))
     n_trials = whole(n_trials, "n_trials", 0, scalar=True)
     if c["trc"] and net.beta == 0.0 and not c["alpha_E"] > 4.0:
         return np.zeros(n_trials)  # infinite TRC interference
