@@ -89,7 +89,7 @@ def _figure_section(ds: xr.Dataset, check: dict, png: Path, model) -> str:
         out.append(f'<p class="small">Why this tolerance: {_e(check["agreement"][0]["why"])}.</p>')
 
     if check["checks"]:
-        out.append("<h3>Checks against the paper and the reproduction notes</h3><div class=\"scroll\"><table>"
+        out.append("<h3>Checks against the paper and the errata</h3><div class=\"scroll\"><table>"
                    "<tr><th>kind</th>"
                    "<th>metric</th><th>where</th><th>expected</th><th>ours (analytic)</th><th>Monte Carlo</th>"
                    "<th>tolerance</th><th>source</th><th>verdict</th></tr>")
